@@ -1,0 +1,18 @@
+/* arith.h: the source article's scalar functions, and the versions a safe API needs. */
+#ifndef LAB_ARITH_H
+#define LAB_ARITH_H
+
+#include <stdint.h>
+
+/* The article's `int square(int)`. Undefined behaviour when |x| > 46340 (signed overflow):
+ * callers must check first. The Rust wrapper `ffi::square` does. */
+int lab_square(int x);
+
+/* Widened: every 32-bit input has a 64-bit square, so this never overflows. */
+int64_t lab_square_wide(int32_t x);
+
+/* The article's `int add(int, int)`: pure, no shared state, so thread-safe as it is.
+ * Undefined behaviour when the sum leaves int's range: callers must check first. */
+int lab_add(int a, int b);
+
+#endif

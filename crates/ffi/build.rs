@@ -1,0 +1,45 @@
+//! Builds `c_src/` into a static library with the `cc` crate.
+//!
+//! Warnings are errors (`-Wall -Wextra -Werror`, C11). Set `LAB_SANITIZE=thread` to build the C
+//! with ThreadSanitizer and link gcc's `tsan` runtime as a dylib: that is how the lab runs TSan on
+//! the real C code from Rust threads on the stable toolchain (use a separate `--target-dir`).
+
+use std::path::PathBuf;
+
+/// Every C file that goes into the library. Drivers (`driver_*.c`) have their own `main` and are
+/// built by the sanitizer tests instead.
+const SOURCES: &[&str] = &["arith.c", "array.c", "counter.c"];
+const HEADERS: &[&str] = &["arith.h", "array.h", "counter.h"];
+
+fn main() {
+    let c_src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../c_src");
+    for file in SOURCES.iter().chain(HEADERS) {
+        println!("cargo:rerun-if-changed={}", c_src.join(file).display());
+    }
+    println!("cargo:rerun-if-env-changed=LAB_SANITIZE");
+
+    let mut build = cc::Build::new();
+    build
+        .std("c11")
+        .include(&c_src)
+        .warnings(true)
+        .extra_warnings(true)
+        .warnings_into_errors(true);
+    for file in SOURCES {
+        build.file(c_src.join(file));
+    }
+
+    match std::env::var("LAB_SANITIZE").as_deref() {
+        Ok("thread") => {
+            build.flag("-fsanitize=thread").flag("-g").opt_level(1);
+            // The Rust side is not instrumented; gcc's runtime intercepts pthread_create/join,
+            // mutexes and the C code's memory accesses, which is what we need to watch.
+            println!("cargo:rustc-link-lib=dylib=tsan");
+        }
+        Ok("") | Err(_) => {}
+        Ok(other) => panic!("LAB_SANITIZE={other:?} is not supported; use LAB_SANITIZE=thread"),
+    }
+    build.compile("labc");
+    println!("cargo:rustc-link-lib=pthread");
+    println!("cargo:c_src={}", c_src.display());
+}

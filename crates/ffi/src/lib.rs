@@ -153,7 +153,10 @@ impl std::error::Error for LengthMismatch {}
 /// borrow checker proves the chunks do not overlap (see the arrays lesson).
 pub fn square_array(input: &[f64], out: &mut [f64]) -> Result<(), LengthMismatch> {
     if input.len() != out.len() {
-        return Err(LengthMismatch { input: input.len(), output: out.len() });
+        return Err(LengthMismatch {
+            input: input.len(),
+            output: out.len(),
+        });
     }
     // SAFETY: `input` is valid for input.len() reads and `out` for the same number of writes;
     // `&[f64]` and `&mut [f64]` cannot overlap (the borrow checker forbids it). An empty slice
@@ -203,7 +206,9 @@ impl RacyCounter {
         RACY_TAKEN
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .ok()
-            .map(|_| RacyCounter { _not_sync: PhantomData })
+            .map(|_| RacyCounter {
+                _not_sync: PhantomData,
+            })
     }
 
     /// One racy increment (load, add, store) in C.
@@ -296,3 +301,5 @@ pub fn increment_r(state: &mut u64) {
 pub fn c_src_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../c_src")
 }
+
+pub mod article;

@@ -1,0 +1,91 @@
+//! The lab runner's library: every `cargo lab` subcommand lives in a module here, so tests can
+//! drive them too.
+
+pub mod bench;
+pub mod book;
+pub mod demo;
+pub mod examples;
+pub mod proc;
+pub mod proofs;
+pub mod runner;
+pub mod testall;
+pub mod welcome;
+
+use std::path::{Path, PathBuf};
+
+/// The workspace root (where the top-level `Cargo.toml` is).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the lab crate sits two levels below the workspace root")
+}
+
+/// A table printed with aligned columns: the lab's one way to show results in a terminal.
+#[derive(Debug, Default)]
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// A table with these column names.
+    pub fn new<S: Into<String>>(header: impl IntoIterator<Item = S>) -> Self {
+        Table {
+            header: header.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Appends one row (missing cells print empty).
+    pub fn row<S: Into<String>>(&mut self, cells: impl IntoIterator<Item = S>) -> &mut Self {
+        self.rows.push(cells.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Renders as a Markdown table with padded columns (readable raw and rendered).
+    pub fn render(&self) -> String {
+        let cols = self
+            .header
+            .len()
+            .max(self.rows.iter().map(Vec::len).max().unwrap_or(0));
+        let cell = |row: &[String], i: usize| row.get(i).cloned().unwrap_or_default();
+        let width = |i: usize| {
+            std::iter::once(&self.header)
+                .chain(&self.rows)
+                .map(|r| cell(r, i).chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(3)
+        };
+        let widths: Vec<usize> = (0..cols).map(width).collect();
+        let line = |row: &[String]| {
+            let cells: Vec<String> = (0..cols)
+                .map(|i| format!("{:<w$}", cell(row, i), w = widths[i]))
+                .collect();
+            format!("| {} |\n", cells.join(" | "))
+        };
+        let mut out = line(&self.header);
+        let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+        out.push_str(&format!("| {} |\n", rule.join(" | ")));
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Table;
+
+    #[test]
+    fn table_pads_columns_and_draws_a_markdown_rule() {
+        let mut t = Table::new(["kernel", "lost"]);
+        t.row(["racy", "1234"]).row(["atomic", "0"]);
+        assert_eq!(
+            t.render(),
+            "| kernel | lost |\n| ------ | ---- |\n| racy   | 1234 |\n| atomic | 0    |\n"
+        );
+    }
+}

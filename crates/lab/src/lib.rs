@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod book;
 pub mod demo;
+pub mod demo_processes;
 pub mod examples;
 pub mod proc;
 pub mod proofs;

@@ -1,16 +1,275 @@
-//! `cargo lab bench` (issue 7 fills this).
+//! `cargo lab bench [--quick]`: the lab's comparison suite, in one process, in one run.
+//!
+//! Each comparison is measured against a baseline taken in the same run, and reported as
+//! medians with min–max and the number of runs, plus ratios of medians (ratios survive a noisy
+//! machine better than absolute times). The run writes:
+//!
+//! - `results.json`: the machine (CPU, cores, kernel, rustc, date) and every measurement;
+//! - one Markdown table per comparison (`calls.md`, `counters.md`, `arrays.md`,
+//!   `processes.md`, `python.md`), `targets.md`, and `results.md` with all of them;
+//! - one SVG figure per comparison, captioned with the machine and the date.
+//!
+//! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
+//! book is typed by hand). `--quick` writes into `target/bench-quick/` instead, with small sizes,
+//! for CI; both modes then check that every file was produced, is not empty, and parses.
+//! Deeper per-kernel digging: the criterion benches in each crate (`cargo bench -p counter`).
 
+pub mod arrays;
+pub mod calls;
+pub mod figures;
+pub mod harness;
+pub mod machine;
+pub mod python;
+pub mod report;
+pub mod verify;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use harness::Measurement;
+use report::{Results, Skipped};
 
 /// Options for `cargo lab bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Short runs: checks every figure is produced, for CI.
+    /// Short runs at small sizes, written to target/bench-quick/ (CI): checks every figure and
+    /// table is produced; the committed figures are not touched.
     #[arg(long)]
     pub quick: bool,
+    /// Write the results here instead (default: mdbook/src/figures, or target/bench-quick with
+    /// --quick).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
-/// Runs the benchmark suite.
-pub fn run(_args: &BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the benchmark suite arrives with issue 7")
+/// How big and how many: one set for the full run, one for `--quick`.
+#[derive(Debug, Clone)]
+pub struct Sizes {
+    /// "full" or "quick".
+    pub mode: &'static str,
+    /// Calls per timed run of the call-cost loops.
+    pub calls: u32,
+    /// Timed runs of the call loops (and of the Rust side of the Python comparison).
+    pub call_samples: usize,
+    /// `square_array` sizes (elements) and timed runs at each.
+    pub arrays: Vec<(usize, usize)>,
+    /// Increments per thread for the counter strategies.
+    pub counter_increments: u64,
+    /// Timed runs per counter strategy and thread count.
+    pub counter_samples: usize,
+    /// Items for the process comparisons, and timed runs.
+    pub process_items: usize,
+    /// Timed runs of the process comparisons.
+    pub process_samples: usize,
+    /// The Python script's configuration (see `crates/lab/python/ctypes_bench.py`).
+    pub python: serde_json::Value,
+    /// How long the Python side may take before it is stopped.
+    pub python_limit: Duration,
+}
+
+impl Sizes {
+    /// The full run: the issue's sizes (1e7 and 1e8 doubles), a few minutes on 2 cores.
+    pub fn full() -> Sizes {
+        Sizes {
+            mode: "full",
+            calls: 10_000_000,
+            call_samples: 15,
+            arrays: vec![(10_000_000, 21), (100_000_000, 7)],
+            counter_increments: 2_000_000,
+            counter_samples: 7,
+            process_items: 20_000,
+            process_samples: 7,
+            python: serde_json::json!({
+                "calls": 1_000_000, "call_samples": 5,
+                "e1_scalars": 1_000_000, "pool_samples": 5,
+                "array_sizes": [100_000, 10_000_000],
+                "gil_elems": 1_000_000, "gil_calls": 40, "gil_samples": 7,
+                "gil_tiny_calls": 1_000_000,
+            }),
+            python_limit: Duration::from_secs(8 * 60),
+        }
+    }
+
+    /// CI: every comparison at small sizes, well under 3 minutes on 2 cores.
+    pub fn quick() -> Sizes {
+        Sizes {
+            mode: "quick",
+            calls: 1_000_000,
+            call_samples: 5,
+            arrays: vec![(1_000_000, 5), (8_000_000, 3)],
+            counter_increments: 100_000,
+            counter_samples: 3,
+            process_items: 2_000,
+            process_samples: 3,
+            python: serde_json::json!({
+                "calls": 100_000, "call_samples": 3,
+                "e1_scalars": 100_000, "pool_samples": 2,
+                "array_sizes": [100_000, 1_000_000],
+                "gil_elems": 1_000_000, "gil_calls": 10, "gil_samples": 3,
+                "gil_tiny_calls": 100_000,
+            }),
+            python_limit: Duration::from_secs(3 * 60),
+        }
+    }
+}
+
+/// `10_000_000` → `1e7`, `8_000_000` → `8e6`, `2_500` → `2500`.
+pub fn count_label(n: usize) -> String {
+    let digits = n.to_string();
+    let zeros = digits.len() - digits.trim_end_matches('0').len();
+    let lead = digits.trim_end_matches('0');
+    if n >= 10_000 && lead.len() == 1 {
+        format!("{lead}e{zeros}")
+    } else {
+        digits
+    }
+}
+
+/// Runs the suite, writes the files, checks them, prints the table.
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let root = crate::workspace_root();
+    let sizes = if args.quick {
+        Sizes::quick()
+    } else {
+        Sizes::full()
+    };
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        if args.quick {
+            root.join("target/bench-quick")
+        } else {
+            root.join("mdbook/src/figures")
+        }
+    });
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
+    let scratch = root.join("target/bench-lib");
+
+    let machine = machine::Machine::detect();
+    println!(
+        "cargo lab bench ({} mode) on {}\nresults go to {}",
+        sizes.mode,
+        machine.caption(),
+        out_dir.display()
+    );
+    if !machine.pinned {
+        println!("note: this OS gave no core ids, so threads are not pinned");
+    }
+
+    let bar = ProgressBar::new(STEPS);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let mut tick = |what: &str| {
+        bar.inc(1);
+        bar.set_message(what.to_string());
+    };
+
+    let mut results = Results {
+        machine,
+        mode: sizes.mode.to_string(),
+        python: None,
+        measurements: Vec::new(),
+        ratios: Vec::new(),
+        skipped: Vec::new(),
+    };
+
+    tick("call cost: Rust → C against inlined Rust");
+    let calls = calls::run(&sizes)?;
+    let find = |ms: &[Measurement], id: &str| ms.iter().find(|m| m.id == id).cloned();
+    let inline = find(&calls, "call_rust_inline_square").context("no inline baseline")?;
+    let wide = find(&calls, "call_rust_c_square_wide").context("no C call")?;
+    let checked = find(&calls, "call_rust_c_square").context("no checked C call")?;
+    results.ratios.push(harness::ratio(
+        "call_c_vs_inline",
+        "Rust → C call ÷ inlined Rust (the price of not inlining)",
+        &wide,
+        &inline,
+    ));
+    results.ratios.push(
+        harness::ratio(
+            "call_c_target_2ns",
+            "2 ns ÷ Rust → C call (≥ 1: the call costs ≤ 2 ns)",
+            &Measurement::new("two_ns", calls::GROUP, "2 ns", "ns/call", false, vec![2.0])?,
+            &wide,
+        )
+        .target("≤ 2 ns per C call", 1.0),
+    );
+    results.measurements.extend(calls);
+
+    results.skipped.push(Skipped {
+        group: "counters".into(),
+        reason: "the counter kernels (issue 3) are not in this build yet".into(),
+    });
+    results.skipped.push(Skipped {
+        group: "processes".into(),
+        reason: "the isolated crate's measurements (issue 4) are not in this build yet".into(),
+    });
+
+    let (ms, ratios) = arrays::run(&sizes, &mut tick)?;
+    results.measurements.extend(ms);
+    results.ratios.extend(ratios);
+
+    match python::run(&sizes, &scratch, &checked, &mut tick) {
+        Ok((ms, ratios, version)) => {
+            results.measurements.extend(ms);
+            results.ratios.extend(ratios);
+            results.python = Some(version);
+        }
+        Err(err) => {
+            bar.println(format!("Python side skipped: {err:#}"));
+            results.skipped.push(Skipped {
+                group: python::GROUP.into(),
+                reason: format!("{err:#}"),
+            });
+        }
+    }
+
+    tick("writing tables and figures");
+    let mut files = report::write_tables(&results, &out_dir)?;
+    files.extend(figures::write_figures(&results, &out_dir)?);
+    bar.finish_and_clear();
+    for f in &files {
+        verify::check_file(f)?;
+    }
+    println!("{}", report::full_report(&results));
+    println!(
+        "{} files written to {} and checked (non-empty, parseable) in {:.0} s",
+        files.len(),
+        out_dir.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Progress steps (an estimate for the bar; it only sets the bar's length).
+const STEPS: u64 = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_labels_use_powers_of_ten_for_round_big_numbers() {
+        assert_eq!(count_label(10_000_000), "1e7");
+        assert_eq!(count_label(100_000_000), "1e8");
+        assert_eq!(count_label(8_000_000), "8e6");
+        assert_eq!(count_label(2_500), "2500");
+        assert_eq!(count_label(1_500_000), "1500000");
+    }
+
+    #[test]
+    fn quick_mode_is_smaller_than_full_mode_everywhere() {
+        let (q, f) = (Sizes::quick(), Sizes::full());
+        assert!(q.calls < f.calls);
+        assert!(q.arrays.iter().map(|a| a.0).max() < f.arrays.iter().map(|a| a.0).max());
+        assert!(q.counter_increments < f.counter_increments);
+        assert!(q.python_limit < f.python_limit);
+    }
 }

@@ -1,0 +1,173 @@
+//! `square_array` over large arrays: one C call, rayon over the C kernel on a pinned 2-thread
+//! pool, and a same-run 2-thread `memcpy` of the same bytes as the ceiling. Then the same rayon
+//! run into a fresh (never touched) output buffer, to show what page faults cost.
+
+use std::hint::black_box;
+
+use rayon::prelude::*;
+
+use super::Sizes;
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+
+/// The group name (table `arrays.md`, figure `arrays.svg`).
+pub const GROUP: &str = "arrays";
+
+/// Threads in the pinned pool: one per core on the reference machine.
+pub const THREADS: usize = 2;
+
+/// The input: `n` doubles 0, 0.5, 1.0, ... written once (so already touched).
+pub fn input(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64 * 0.5).collect()
+}
+
+/// Chunks per thread: small enough that a preempted thread's work can be stolen.
+fn chunk_len(n: usize) -> usize {
+    (n / (THREADS * 8)).max(4096)
+}
+
+// ANCHOR: rayon_square
+/// rayon over the C kernel: disjoint `&mut` chunks of one output, one C call per chunk.
+pub fn rayon_square(pool: &rayon::ThreadPool, input: &[f64], out: &mut [f64]) {
+    let c = chunk_len(input.len());
+    pool.install(|| {
+        out.par_chunks_mut(c)
+            .zip(input.par_chunks(c))
+            .for_each(|(o, i)| ffi::square_array(i, o).expect("chunks have equal lengths"));
+    });
+}
+// ANCHOR_END: rayon_square
+
+// ANCHOR: memcpy_ceiling
+/// The ceiling: the same bytes read and written by a plain copy, one half per pinned thread.
+pub fn memcpy_halves(pool: &rayon::ThreadPool, input: &[f64], out: &mut [f64]) {
+    let half = input.len().div_ceil(THREADS).max(1);
+    pool.install(|| {
+        out.par_chunks_mut(half)
+            .zip(input.par_chunks(half))
+            .for_each(|(o, i)| o.copy_from_slice(i));
+    });
+}
+// ANCHOR_END: memcpy_ceiling
+
+fn check(input: &[f64], out: &[f64], what: &str) -> anyhow::Result<()> {
+    let n = input.len();
+    for &i in &[0, n / 3, n / 2, n - 1] {
+        anyhow::ensure!(
+            out[i] == input[i] * input[i],
+            "{what}: element {i} is {} instead of {}",
+            out[i],
+            input[i] * input[i]
+        );
+    }
+    Ok(())
+}
+
+/// Measures every variant at every size. Bandwidths count read + write: 16 bytes per element.
+pub fn run(
+    sizes: &Sizes,
+    tick: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>)> {
+    let pool = pinned_pool(THREADS)?;
+    let mut ms = Vec::new();
+    let mut ratios = Vec::new();
+    for &(n, samples) in &sizes.arrays {
+        let label_n = super::count_label(n);
+        let bytes = (n * 16) as f64; // read n doubles + write n doubles
+        let gbps = |s: f64| bytes / s / 1e9;
+        let plan = Plan { warmup: 1, samples };
+        let inp = input(n);
+        let mut out = vec![1.0f64; n]; // written once: every page is touched before timing
+
+        tick(&format!("memcpy {label_n}"));
+        let t = sample(plan, || time(|| memcpy_halves(&pool, &inp, &mut out)));
+        anyhow::ensure!(out[n - 1] == inp[n - 1], "memcpy did not copy");
+        let memcpy = Measurement::from_times(
+            format!("array_memcpy_2t_{n}"),
+            GROUP,
+            format!("memcpy, 2 pinned threads, {label_n} doubles (ceiling)"),
+            "GB/s",
+            true,
+            &t,
+            gbps,
+        )?;
+
+        tick(&format!("one C call {label_n}"));
+        let t = sample(plan, || {
+            time(|| ffi::square_array(&inp, &mut out).expect("equal lengths"))
+        });
+        check(&inp, &out, "one call")?;
+        let one = Measurement::from_times(
+            format!("array_one_call_{n}"),
+            GROUP,
+            format!("one C call, 1 thread, {label_n} doubles"),
+            "GB/s",
+            true,
+            &t,
+            gbps,
+        )?;
+
+        tick(&format!("rayon {label_n}"));
+        out.fill(0.0);
+        let t = sample(plan, || time(|| rayon_square(&pool, &inp, &mut out)));
+        check(&inp, &out, "rayon")?;
+        let ray = Measurement::from_times(
+            format!("array_rayon_2t_{n}"),
+            GROUP,
+            format!("rayon par_chunks_mut over C, 2 pinned threads, {label_n} doubles"),
+            "GB/s",
+            true,
+            &t,
+            gbps,
+        )?;
+        drop(out);
+
+        // ANCHOR: fresh_buffer
+        tick(&format!("rayon, fresh output {label_n}"));
+        let t = sample(plan, || {
+            // vec![0.0; n] is calloc: for big n, fresh zero pages mapped lazily. Each first
+            // write to a 4 KiB page faults into the kernel, which zeroes a page and maps it.
+            let mut fresh = vec![0.0f64; n];
+            let t = time(|| rayon_square(&pool, &inp, &mut fresh));
+            black_box(&fresh);
+            t // the free (munmap) happens here, outside the timed part
+        });
+        // ANCHOR_END: fresh_buffer
+        let pages = (n * 8).div_ceil(4096) as f64;
+        let fresh = Measurement::from_times(
+            format!("array_rayon_fresh_{n}"),
+            GROUP,
+            format!("rayon as above, output freshly allocated, {label_n} doubles"),
+            "GB/s",
+            true,
+            &t,
+            gbps,
+        )?;
+        // What each fresh page cost, from the two medians: (1/fresh - 1/touched) per page.
+        let extra_s = bytes / fresh.summary.median / 1e9 - bytes / ray.summary.median / 1e9;
+        let fresh = fresh.with("us_per_fresh_page", extra_s / pages * 1e6);
+
+        ratios.push(
+            ratio(
+                &format!("array_rayon_vs_memcpy_{n}"),
+                &format!("rayon over C ÷ 2-thread memcpy bandwidth, {label_n}"),
+                &ray,
+                &memcpy,
+            )
+            .target("≥ 85% of memcpy", 0.85),
+        );
+        ratios.push(ratio(
+            &format!("array_rayon_vs_one_call_{n}"),
+            &format!("rayon 2 threads ÷ one C call, {label_n}"),
+            &ray,
+            &one,
+        ));
+        ratios.push(ratio(
+            &format!("array_fresh_vs_touched_{n}"),
+            &format!("fresh output ÷ pre-touched output (rayon), {label_n}"),
+            &fresh,
+            &ray,
+        ));
+        ms.extend([memcpy, one, ray, fresh]);
+    }
+    Ok((ms, ratios))
+}

@@ -1,0 +1,263 @@
+//! The in-process harness: warm-up, N timed samples, medians with min–max, ratios of medians,
+//! and threads pinned to cores.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// How many warm-up and timed runs one measurement gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Plan {
+    /// Untimed runs first (caches, page faults of reused buffers, thread pool start).
+    pub warmup: usize,
+    /// Timed runs; the median of these is reported.
+    pub samples: usize,
+}
+
+/// Runs `f` `plan.warmup` times untimed, then `plan.samples` times, and returns what each timed
+/// run reported. `f` times itself (with [`time`]), so set-up it does outside the timer is not
+/// counted.
+pub fn sample(plan: Plan, mut f: impl FnMut() -> Duration) -> Vec<Duration> {
+    for _ in 0..plan.warmup {
+        f();
+    }
+    (0..plan.samples.max(1)).map(|_| f()).collect()
+}
+
+/// Times one closure.
+pub fn time(f: impl FnOnce()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+/// Median, minimum and maximum of some values, and how many there were.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    /// The median (the mean of the two middle values for an even count).
+    pub median: f64,
+    /// The smallest value.
+    pub min: f64,
+    /// The largest value.
+    pub max: f64,
+    /// How many values.
+    pub runs: usize,
+}
+
+impl Summary {
+    /// Summarises `values`; `None` when there are none or one is not a number.
+    pub fn of(values: &[f64]) -> Option<Summary> {
+        if values.is_empty() || values.iter().any(|v| v.is_nan()) {
+            return None;
+        }
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let n = v.len();
+        let median = if n % 2 == 1 {
+            v[n / 2]
+        } else {
+            (v[n / 2 - 1] + v[n / 2]) / 2.0
+        };
+        Some(Summary {
+            median,
+            min: v[0],
+            max: v[n - 1],
+            runs: n,
+        })
+    }
+}
+
+/// One measured quantity, in the unit a reader wants (ns per call, GB/s, ms, ...).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Measurement {
+    /// Stable id (also a `bench:<id>` witness in the claims ledger).
+    pub id: String,
+    /// Which comparison it belongs to (one table and one figure per group).
+    pub group: String,
+    /// What was run, in words.
+    pub label: String,
+    /// The unit of `summary` and `values`.
+    pub unit: String,
+    /// True when a larger value is better (throughput, bandwidth).
+    pub higher_is_better: bool,
+    /// Median, min, max, runs of `values`.
+    pub summary: Summary,
+    /// Every timed run, converted to `unit`.
+    pub values: Vec<f64>,
+    /// Further per-measurement facts (e.g. lost updates), by name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, f64>,
+}
+
+impl Measurement {
+    /// Builds a measurement from per-run values already in `unit`.
+    pub fn new(
+        id: impl Into<String>,
+        group: &str,
+        label: impl Into<String>,
+        unit: &str,
+        higher_is_better: bool,
+        values: Vec<f64>,
+    ) -> anyhow::Result<Measurement> {
+        let id = id.into();
+        let summary = Summary::of(&values)
+            .ok_or_else(|| anyhow::anyhow!("measurement {id} has no valid samples"))?;
+        Ok(Measurement {
+            id,
+            group: group.to_string(),
+            label: label.into(),
+            unit: unit.to_string(),
+            higher_is_better,
+            summary,
+            values,
+            extra: BTreeMap::new(),
+        })
+    }
+
+    /// Per-run durations converted with `per_run` (e.g. seconds → ns per call).
+    pub fn from_times(
+        id: impl Into<String>,
+        group: &str,
+        label: impl Into<String>,
+        unit: &str,
+        higher_is_better: bool,
+        times: &[Duration],
+        per_run: impl Fn(f64) -> f64,
+    ) -> anyhow::Result<Measurement> {
+        let values = times.iter().map(|t| per_run(t.as_secs_f64())).collect();
+        Measurement::new(id, group, label, unit, higher_is_better, values)
+    }
+
+    /// Adds a named fact.
+    pub fn with(mut self, key: &str, value: f64) -> Measurement {
+        self.extra.insert(key.to_string(), value);
+        self
+    }
+}
+
+/// A target from the issue, checked against a ratio of two same-run medians.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ratio {
+    /// Which comparison it belongs to.
+    pub group: String,
+    /// Stable id.
+    pub id: String,
+    /// What the ratio means, in words.
+    pub label: String,
+    /// The measured ratio (of medians).
+    pub value: f64,
+    /// The ratio from the slowest and fastest runs (the spread's bounds).
+    pub range: (f64, f64),
+    /// The target, in words, and the threshold it needs (value ≥ threshold).
+    pub target: Option<(String, f64)>,
+}
+
+impl Ratio {
+    /// Whether the target is met (`None` when there is no target).
+    pub fn met(&self) -> Option<bool> {
+        self.target.as_ref().map(|(_, t)| self.value >= *t)
+    }
+}
+
+/// `a / b` for two measurements, where "better" means a larger result: for times, pass the slow
+/// one as `a` (how many times faster `b` is); for rates, the fast one as `a`.
+pub fn ratio(id: &str, label: &str, a: &Measurement, b: &Measurement) -> Ratio {
+    let group = a.group.clone();
+    let value = a.summary.median / b.summary.median;
+    let lo = a.summary.min / b.summary.max;
+    let hi = a.summary.max / b.summary.min;
+    Ratio {
+        group,
+        id: id.to_string(),
+        label: label.to_string(),
+        value,
+        range: (lo.min(hi), lo.max(hi)),
+        target: None,
+    }
+}
+
+impl Ratio {
+    /// Attaches a target: met when the ratio is at least `threshold`.
+    pub fn target(mut self, words: &str, threshold: f64) -> Ratio {
+        self.target = Some((words.to_string(), threshold));
+        self
+    }
+}
+
+/// The cores to pin worker `i` of `n` to: round-robin over the machine's cores. `None` when the
+/// OS does not tell us (then threads are left unpinned, and the report says so).
+pub fn core_for(i: usize) -> Option<core_affinity::CoreId> {
+    let ids = core_affinity::get_core_ids()?;
+    if ids.is_empty() {
+        return None;
+    }
+    Some(ids[i % ids.len()])
+}
+
+/// Pins the calling thread to core `i % cores`; returns whether it worked.
+pub fn pin(i: usize) -> bool {
+    core_for(i).is_some_and(core_affinity::set_for_current)
+}
+
+/// A rayon pool of `threads` threads, thread `i` pinned to core `i % cores`.
+pub fn pinned_pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
+    Ok(rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("bench-{i}"))
+        .start_handler(|i| {
+            pin(i);
+        })
+        .build()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_takes_the_middle_value_for_an_odd_count() {
+        let s = Summary::of(&[5.0, 1.0, 3.0]).unwrap();
+        assert_eq!((s.median, s.min, s.max, s.runs), (3.0, 1.0, 5.0, 3));
+    }
+
+    #[test]
+    fn summary_averages_the_two_middle_values_for_an_even_count() {
+        let s = Summary::of(&[4.0, 1.0, 2.0, 10.0]).unwrap();
+        assert_eq!(s.median, 3.0);
+    }
+
+    #[test]
+    fn summary_refuses_no_values_and_nan() {
+        assert!(Summary::of(&[]).is_none());
+        assert!(Summary::of(&[1.0, f64::NAN]).is_none());
+    }
+
+    #[test]
+    fn ratio_is_of_medians_and_its_range_spans_the_extremes() {
+        let slow =
+            Measurement::new("s", "g", "slow", "ms", false, vec![90.0, 100.0, 120.0]).unwrap();
+        let fast = Measurement::new("f", "g", "fast", "ms", false, vec![8.0, 10.0, 11.0]).unwrap();
+        let r = ratio("r", "fast vs slow", &slow, &fast).target("≥ 12x", 12.0);
+        assert_eq!(r.value, 10.0);
+        assert_eq!(r.range, (90.0 / 11.0, 120.0 / 8.0));
+        assert_eq!(r.met(), Some(false));
+    }
+
+    #[test]
+    fn sample_runs_warmups_untimed_then_the_samples() {
+        let mut calls = 0;
+        let times = sample(
+            Plan {
+                warmup: 2,
+                samples: 3,
+            },
+            || {
+                calls += 1;
+                Duration::from_millis(calls)
+            },
+        );
+        assert_eq!(calls, 5);
+        assert_eq!(times, [3, 4, 5].map(Duration::from_millis));
+    }
+}

@@ -1,0 +1,124 @@
+//! What the numbers were measured on: printed on every figure and table, and stored in the JSON.
+
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+/// The machine and the moment of one benchmark run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Machine {
+    /// CPU model name from `/proc/cpuinfo` (or "unknown CPU").
+    pub cpu: String,
+    /// Cores this process may run on.
+    pub cores: usize,
+    /// Kernel release (`/proc/sys/kernel/osrelease`).
+    pub kernel: String,
+    /// `rustc --version` of the toolchain in use.
+    pub rustc: String,
+    /// C compiler used for the shared library (`cc --version`, first line).
+    pub cc: String,
+    /// UTC date and time the run started, `YYYY-MM-DD HH:MM UTC`.
+    pub date: String,
+    /// Whether threads could be pinned to cores.
+    pub pinned: bool,
+}
+
+impl Machine {
+    /// Looks at this machine now.
+    pub fn detect() -> Machine {
+        let cpu = std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("model name"))
+                    .and_then(|l| l.split_once(':'))
+                    .map(|(_, v)| v.trim().to_string())
+            })
+            .unwrap_or_else(|| "unknown CPU".to_string());
+        let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| std::env::consts::OS.to_string());
+        Machine {
+            cpu,
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            kernel,
+            rustc: first_line("rustc", &["--version"]),
+            cc: first_line("cc", &["--version"]),
+            date: utc_date(SystemTime::now()),
+            pinned: core_affinity::get_core_ids().is_some_and(|c| !c.is_empty()),
+        }
+    }
+
+    /// The one-line caption every figure and table carries.
+    pub fn caption(&self) -> String {
+        let rustc = self
+            .rustc
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(
+            "{}, {} cores, Linux {}, {}, {}",
+            self.cpu, self.cores, self.kernel, rustc, self.date
+        )
+    }
+}
+
+fn first_line(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| format!("{program}: not found"))
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for a time after 1970.
+pub fn utc_date(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    let (y, m, d) = civil_from_days(days as i64);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's `civil_from_days`.
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn utc_date_formats_known_instants() {
+        assert_eq!(utc_date(UNIX_EPOCH), "1970-01-01 00:00 UTC");
+        // 2000-02-29 12:34 UTC (a leap day in a year divisible by 400)
+        let t = UNIX_EPOCH + Duration::from_secs(951_827_640);
+        assert_eq!(utc_date(t), "2000-02-29 12:34 UTC");
+        // 2026-11-25 15:30 UTC
+        let t = UNIX_EPOCH + Duration::from_secs(1_795_620_600);
+        assert_eq!(utc_date(t), "2026-11-25 15:30 UTC");
+    }
+}

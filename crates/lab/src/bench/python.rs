@@ -1,0 +1,328 @@
+//! The source's own setting, side by side: the same `c_src` built as a shared library and
+//! driven from Python's `ctypes` (`crates/lab/python/ctypes_bench.py`), measured in the same run
+//! as Rust calling the same C.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+use super::Sizes;
+use super::arrays::{THREADS, rayon_square};
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+use crate::proc::{self, Output};
+
+/// The group name (table `python.md`, figure `python.svg`).
+pub const GROUP: &str = "python";
+
+/// The script, from the workspace root.
+pub const SCRIPT: &str = "crates/lab/python/ctypes_bench.py";
+
+/// `python3 --version` when python3 runs, `None` otherwise.
+pub fn python3() -> Option<String> {
+    let out = Command::new("python3").arg("--version").output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+// ANCHOR: shared_lib
+/// Builds `c_src/{arith,array,counter}.c` into `dir/liblab.so` with the system C compiler
+/// (`$CC`, default `cc`), the way a Python user would build the article's library.
+pub fn build_shared_lib(dir: &Path) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let c_src = ffi::c_src_dir();
+    let lib = dir.join("liblab.so");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let mut cmd = Command::new(&cc);
+    cmd.args(["-O2", "-std=c11", "-shared", "-fPIC", "-I"])
+        .arg(&c_src)
+        .args(["arith.c", "array.c", "counter.c"].map(|f| c_src.join(f)))
+        .arg("-o")
+        .arg(&lib)
+        .arg("-lpthread");
+    let done = proc::run(&mut cmd, Duration::from_secs(120), Output::Capture)?;
+    if !done.status.success() {
+        bail!(
+            "`{cc}` could not build {}: {}",
+            lib.display(),
+            done.combined()
+        );
+    }
+    Ok(lib)
+}
+// ANCHOR_END: shared_lib
+
+#[derive(Debug, Deserialize)]
+struct PyRun {
+    python: String,
+    measurements: Vec<PyMeasurement>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PyMeasurement {
+    id: String,
+    samples_s: Vec<f64>,
+    per: f64,
+}
+
+/// Runs the Python side and the matching Rust side. `rust_call` is the Rust→C call measured
+/// earlier in this run (ns per call).
+pub fn run(
+    sizes: &Sizes,
+    scratch: &Path,
+    rust_call: &Measurement,
+    tick: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>, String)> {
+    let Some(version) = python3() else {
+        bail!("python3 is not installed: the Python-with-ctypes comparison was skipped");
+    };
+    tick("building liblab.so for ctypes");
+    let lib = build_shared_lib(scratch)?;
+    let root = crate::workspace_root();
+    let cfg = serde_json::to_string(&sizes.python)?;
+
+    tick("Python with ctypes (one process, then a pool of 4)");
+    let mut cmd = Command::new("python3");
+    cmd.arg(root.join(SCRIPT)).arg("bench").arg(&lib).arg(&cfg);
+    let done = proc::run(&mut cmd, sizes.python_limit, Output::Capture)?;
+    if !done.status.success() {
+        bail!(
+            "{SCRIPT} bench failed ({}): {}",
+            done.status,
+            done.stderr.trim()
+        );
+    }
+    let py: PyRun = serde_json::from_str(done.stdout.trim())
+        .with_context(|| format!("{SCRIPT} printed something that is not its JSON"))?;
+
+    let mut ms = Vec::new();
+    for m in &py.measurements {
+        ms.push(convert(m)?);
+    }
+    let find = |ms: &[Measurement], id: &str| -> anyhow::Result<Measurement> {
+        ms.iter()
+            .find(|m| m.id == id)
+            .cloned()
+            .with_context(|| format!("{SCRIPT} did not report {id}"))
+    };
+
+    // The Rust side of the same jobs, in the same run.
+    tick("Rust: E1 at scale and E3 with rayon, same sizes");
+    let n1 = sizes.python["e1_scalars"].as_u64().unwrap_or(1_000_000) as i32;
+    let plan = Plan {
+        warmup: 1,
+        samples: sizes.call_samples,
+    };
+    let t = sample(plan, || {
+        time(|| {
+            // ANCHOR: rust_e1
+            let squares: Vec<Option<i32>> = (0..n1).map(|i| ffi::square(i % 46_341)).collect();
+            // ANCHOR_END: rust_e1
+            black_box(squares);
+        })
+    });
+    let rust_e1 = Measurement::from_times(
+        "rust_e1_one_thread",
+        GROUP,
+        format!(
+            "Rust: ffi::square over {} scalars, 1 thread",
+            super::count_label(n1 as usize)
+        ),
+        "ms",
+        false,
+        &t,
+        |s| s * 1e3,
+    )?;
+
+    let pool = pinned_pool(THREADS)?;
+    let mut rust_e3 = Vec::new();
+    for n in array_sizes(sizes) {
+        let input: Vec<f64> = vec![1.5; n];
+        let t = sample(
+            Plan {
+                warmup: 1,
+                samples: sizes.call_samples,
+            },
+            || {
+                // The article's job: a new squared array from the input (output allocated).
+                time(|| {
+                    let mut out = vec![0.0f64; n];
+                    rayon_square(&pool, &input, &mut out);
+                    black_box(&out);
+                })
+            },
+        );
+        rust_e3.push((
+            n,
+            Measurement::from_times(
+                format!("rust_e3_rayon_{n}"),
+                GROUP,
+                format!(
+                    "Rust: rayon over C, 2 pinned threads, new output, {} doubles",
+                    super::count_label(n)
+                ),
+                "ms",
+                false,
+                &t,
+                |s| s * 1e3,
+            )?,
+        ));
+    }
+
+    let mut ratios = vec![
+        ratio(
+            "py_vs_rust_call",
+            "ctypes call ÷ Rust→C call (ffi::square)",
+            &find(&ms, "py_ctypes_call")?,
+            &relabel(rust_call),
+        )
+        .target("Rust ≥ 100x cheaper", 100.0),
+        ratio(
+            "py_e1_pool_vs_rust",
+            "E1 at scale: Python pool of 4 ÷ Rust one thread",
+            &find(&ms, "py_e1_pool")?,
+            &rust_e1,
+        ),
+        ratio(
+            "py_e1_pool_vs_one_process",
+            "E1 at scale: Python one process ÷ Python pool of 4 (> 1: the pool helps)",
+            &find(&ms, "py_e1_one_process")?,
+            &find(&ms, "py_e1_pool")?,
+        ),
+        ratio(
+            "py_gil_long_speedup",
+            "M1: long C calls, Python 1 thread ÷ 2 threads (> 1: ctypes released the lock)",
+            &find(&ms, "py_gil_long_1t")?,
+            &find(&ms, "py_gil_long_2t")?,
+        ),
+        ratio(
+            "py_gil_tiny_speedup",
+            "M1: tiny C calls, Python 1 thread ÷ 2 threads (< 1: lock hand-offs cost more)",
+            &find(&ms, "py_gil_tiny_1t")?,
+            &find(&ms, "py_gil_tiny_2t")?,
+        ),
+    ];
+    for (n, r) in &rust_e3 {
+        let label = super::count_label(*n);
+        ratios.push(
+            ratio(
+                &format!("py_e3_pool_vs_rayon_{n}"),
+                &format!("E3 {label} doubles: Python pool of 4 chunks ÷ Rust rayon"),
+                &find(&ms, &format!("py_e3_pool_{n}"))?,
+                r,
+            )
+            .target("rayon ≥ 50x faster", 50.0),
+        );
+        ratios.push(ratio(
+            &format!("py_e3_pool_vs_one_call_{n}"),
+            &format!("E3 {label} doubles: Python pool ÷ one ctypes call (M4)"),
+            &find(&ms, &format!("py_e3_pool_{n}"))?,
+            &find(&ms, &format!("py_e3_one_call_{n}"))?,
+        ));
+    }
+    ms.push(relabel(rust_call));
+    ms.push(rust_e1);
+    ms.extend(rust_e3.into_iter().map(|(_, m)| m));
+    Ok((ms, ratios, format!("{version} ({})", py.python)))
+}
+
+/// The E3 sizes the Python side used.
+fn array_sizes(sizes: &Sizes) -> Vec<usize> {
+    sizes.python["array_sizes"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_u64())
+                .map(|v| v as usize)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The Rust call measurement, copied into this group so the table shows both sides.
+fn relabel(m: &Measurement) -> Measurement {
+    let mut m = m.clone();
+    m.group = GROUP.to_string();
+    m.id = format!("{}_same_run", m.id);
+    m
+}
+
+/// A Python measurement in the reader's unit.
+fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
+    let (label, unit, scale): (String, &str, f64) = match m.id.as_str() {
+        "py_ctypes_call" => (
+            "Python → C: ctypes square, argtypes set".into(),
+            "ns/call",
+            1e9 / m.per,
+        ),
+        "py_python_call" => (
+            "Python: a pure-Python square function (for scale)".into(),
+            "ns/call",
+            1e9 / m.per,
+        ),
+        "py_e1_one_process" => (
+            format!(
+                "Python E1 at scale: ctypes square over {} scalars, one process",
+                super::count_label(m.per as usize)
+            ),
+            "ms",
+            1e3,
+        ),
+        "py_e1_pool" => (
+            format!(
+                "Python E1 at scale: Pool(4).map over {} scalars",
+                super::count_label(m.per as usize)
+            ),
+            "ms",
+            1e3,
+        ),
+        "py_pool_start" => (
+            "Python: start and stop a Pool of 4 processes".into(),
+            "ms",
+            1e3,
+        ),
+        "py_gil_long_1t" => (
+            "M1: Python, 1 thread, long square_array calls (per call)".into(),
+            "ms",
+            1e3 / m.per,
+        ),
+        "py_gil_long_2t" => (
+            "M1: Python, 2 threads, the same calls split (per call)".into(),
+            "ms",
+            1e3 / m.per,
+        ),
+        "py_gil_tiny_1t" => (
+            "M1: Python, 1 thread, tiny square calls".into(),
+            "ns/call",
+            1e9 / m.per,
+        ),
+        "py_gil_tiny_2t" => (
+            "M1: Python, 2 threads, the same calls split".into(),
+            "ns/call",
+            1e9 / m.per,
+        ),
+        id if id.starts_with("py_e3_pool_") => (
+            format!(
+                "Python E3: Pool(4) over 4 chunks, {} doubles",
+                super::count_label(m.per as usize)
+            ),
+            "ms",
+            1e3,
+        ),
+        id if id.starts_with("py_e3_one_call_") => (
+            format!(
+                "Python E3: one ctypes call, {} doubles, output reused",
+                super::count_label(m.per as usize)
+            ),
+            "ms",
+            1e3,
+        ),
+        other => bail!("{SCRIPT} reported an unknown measurement {other:?}"),
+    };
+    let values = m.samples_s.iter().map(|s| s * scale).collect();
+    Measurement::new(m.id.clone(), GROUP, label, unit, false, values)
+}

@@ -1,0 +1,87 @@
+//! The source's own setting: the article's three examples, run by Python's `ctypes` against the
+//! same C library (built as a shared library), with their expected outputs checked here.
+//! Skipped, with the reason printed, where `python3` is not installed.
+
+use std::process::Command;
+use std::time::Duration;
+
+use lab::bench::python::{SCRIPT, build_shared_lib, python3};
+use lab::proc::{self, Output};
+
+#[test]
+fn python_ctypes_runs_the_articles_three_examples_with_expected_outputs() {
+    let Some(version) = python3() else {
+        println!("skipped: python3 is not installed, so the ctypes side cannot run");
+        return;
+    };
+    println!("using {version}");
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let lib = build_shared_lib(dir.path()).expect("cc builds c_src into a shared library");
+    let script = lab::workspace_root().join(SCRIPT);
+    let mut cmd = Command::new("python3");
+    cmd.arg(&script).arg("examples").arg(&lib);
+    let done = proc::run(&mut cmd, Duration::from_secs(120), Output::Capture)
+        .expect("the examples finish within two minutes");
+    assert!(
+        done.status.success(),
+        "the script reported a failure ({}):\n{}",
+        done.status,
+        done.combined()
+    );
+    let out = done.stdout;
+    // E1: a pool of 4 processes maps square over 1..10, results in input order.
+    assert!(
+        out.contains(
+            "E1 pool of 4 processes, square over 1..10: [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]"
+        ),
+        "E1 output:\n{out}"
+    );
+    // E2: five threads, thread i calls add(i, i).
+    assert!(
+        out.contains("E2 five threads, thread i calls add(i, i): [0, 2, 4, 6, 8]"),
+        "E2 output:\n{out}"
+    );
+    // E3: 100 000 doubles squared in 4 chunks by 4 processes, every element checked.
+    assert!(
+        out.contains("E3 square_array over 100000 doubles in 4 chunks: 100000 results, 0 wrong"),
+        "E3 output:\n{out}"
+    );
+}
+
+#[test]
+fn the_shared_library_build_reports_a_missing_compiler_by_name() {
+    // A wrong $CC must end in a clear error naming it, not a panic or a hang. Run in a child
+    // process so the environment change cannot leak into other tests.
+    if std::env::var_os("LAB_TEST_CHILD").is_some() {
+        return; // in the child, only the child test below runs
+    }
+    let me = std::env::current_exe().expect("the test binary");
+    let out = Command::new(me)
+        .args([
+            "--exact",
+            "child_builds_with_a_missing_compiler",
+            "--nocapture",
+            "--include-ignored",
+        ])
+        .env("LAB_TEST_CHILD", "1")
+        .env("CC", "/nonexistent/cc-for-lab-test")
+        .output()
+        .expect("the test binary reruns itself");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("child saw: could not start `/nonexistent/cc-for-lab-test`"),
+        "{text}"
+    );
+}
+
+#[test]
+#[ignore = "run by the_shared_library_build_reports_a_missing_compiler_by_name"]
+fn child_builds_with_a_missing_compiler() {
+    if std::env::var_os("LAB_TEST_CHILD").is_none() {
+        return; // only meaningful with the CC that the parent test sets
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let err = build_shared_lib(dir.path()).expect_err("a missing compiler cannot build");
+    println!("child saw: {err}");
+}

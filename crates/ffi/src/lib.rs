@@ -71,6 +71,10 @@ pub mod raw {
         /// `*state += 1` on caller-owned state. `state` must be valid, aligned, and not
         /// accessed by anyone else during the call.
         pub fn lab_increment_r(state: *mut u64);
+
+        /// Crashes the calling process with a real SIGSEGV inside C (`c_src/fault.c`). For the
+        /// process pool's fault tests only; see [`crate::fault`].
+        pub fn lab_fault_segv();
     }
     // ANCHOR_END: raw_decls
 }
@@ -303,3 +307,5 @@ pub fn c_src_dir() -> std::path::PathBuf {
 }
 
 pub mod article;
+pub mod fault;
+pub mod shm;

@@ -1,0 +1,7 @@
+//! `lab-worker`: one worker process of the `isolated` pool. It reads request frames on stdin
+//! and writes reply frames on stdout (see the crate README for the protocol), calling the C
+//! library with this process's own copy of its globals. It is started by the pool, not by hand.
+
+fn main() {
+    std::process::exit(isolated::worker::main_stdio());
+}

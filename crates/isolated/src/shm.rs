@@ -1,0 +1,87 @@
+//! A shared-memory `f64` array: a file under `/dev/shm` (or the temp dir when there is none),
+//! mapped by the parent and by each worker that works on it.
+//!
+//! The file is a `tempfile::NamedTempFile`: private (mode 0600, a fresh random name) and
+//! removed when the [`ShmArray`] is dropped, on every exit path that runs destructors: a normal
+//! return, an error (`?`), and a panic unwinding through its owner. Only a parent killed by
+//! SIGKILL leaves it behind (then it is in `/dev/shm`, named `lab-shm-*`).
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use ffi::shm::SharedF64s;
+
+// ANCHOR: shm_array
+/// An `f64` array in shared memory that worker processes can square in place.
+#[derive(Debug)]
+pub struct ShmArray {
+    // Field order matters: the mapping is dropped (unmapped) before the file is removed.
+    map: SharedF64s,
+    file: tempfile::NamedTempFile,
+}
+// ANCHOR_END: shm_array
+
+impl ShmArray {
+    /// A zeroed array of `len` elements in the default directory ([`default_dir`]).
+    pub fn new(len: usize) -> io::Result<Self> {
+        Self::new_in(&default_dir(), len)
+    }
+
+    /// A zeroed array of `len` elements in `dir`.
+    pub fn new_in(dir: &Path, len: usize) -> io::Result<Self> {
+        let bytes = len
+            .checked_mul(8)
+            .and_then(|b| u64::try_from(b).ok())
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "array too large"))?;
+        let file = tempfile::Builder::new()
+            .prefix("lab-shm-")
+            .tempfile_in(dir)?;
+        file.as_file().set_len(bytes)?; // sized once; never truncated while mapped
+        let map = SharedF64s::map(file.as_file())?;
+        Ok(ShmArray { map, file })
+    }
+
+    /// A shared copy of `data` (this copy is the one the shared-memory path pays).
+    pub fn from_slice(data: &[f64]) -> io::Result<Self> {
+        let mut a = Self::new(data.len())?;
+        a.as_mut_slice().copy_from_slice(data);
+        Ok(a)
+    }
+
+    /// The file's path: what the workers map.
+    pub fn path(&self) -> &Path {
+        self.file.path()
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Always false (empty arrays are refused).
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+
+    /// The elements.
+    pub fn as_slice(&self) -> &[f64] {
+        self.map.as_slice()
+    }
+
+    /// The elements, mutably.
+    pub fn as_mut_slice(&mut self) -> &mut [f64] {
+        self.map.as_mut_slice()
+    }
+}
+
+/// `/dev/shm` when it is a writable directory (memory-backed: no disk I/O), else the temp dir.
+pub fn default_dir() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    let writable =
+        shm.is_dir() && std::fs::metadata(shm).is_ok_and(|m| !m.permissions().readonly());
+    if writable {
+        shm.to_path_buf()
+    } else {
+        std::env::temp_dir()
+    }
+}

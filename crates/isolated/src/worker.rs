@@ -1,0 +1,336 @@
+//! The worker's side: a loop that reads one request frame, does the work by calling C, and
+//! writes one reply frame, until its stdin closes. The `lab-worker` binary is this loop.
+//!
+//! A worker is single-threaded and is the only code in its process that calls the C library,
+//! so it may own the handle to the C library's *racy* global counter: with one thread there is
+//! nobody to race with. Isolation is what makes the non-thread-safe library safe to use in
+//! parallel: each worker process has its own copy of the global.
+
+use std::fs::OpenOptions;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use ffi::shm::SharedF64s;
+
+use crate::protocol::{
+    self, FrameError, HEADER_LEN, Op, TEST_FAULTS_ENV, TEST_VERSION_ENV, TestFault, VERSION,
+};
+
+/// How a worker was started.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerOptions {
+    /// Honour [`TestFault`] bytes (test-only: `LAB_WORKER_TEST_FAULTS=1`).
+    pub faults_enabled: bool,
+    /// The version stamped on replies ([`VERSION`] except in the stale-worker test).
+    pub reply_version: u8,
+}
+
+impl WorkerOptions {
+    /// Reads the (test-only) environment variables.
+    pub fn from_env() -> Self {
+        let faults_enabled = std::env::var(TEST_FAULTS_ENV).is_ok_and(|v| v == "1");
+        let reply_version = if faults_enabled {
+            std::env::var(TEST_VERSION_ENV)
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(VERSION)
+        } else {
+            VERSION
+        };
+        WorkerOptions {
+            faults_enabled,
+            reply_version,
+        }
+    }
+}
+
+/// Why a worker stopped serving.
+#[derive(Debug)]
+pub enum WorkerError {
+    /// A frame could not be read (the stream cannot be trusted after it).
+    Frame(FrameError),
+    /// Reading or writing the pipes failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for WorkerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkerError::Frame(e) => write!(f, "{e}"),
+            WorkerError::Io(e) => write!(f, "pipe error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for WorkerError {}
+
+impl From<io::Error> for WorkerError {
+    fn from(e: io::Error) -> Self {
+        WorkerError::Io(e)
+    }
+}
+
+/// Everything a worker process keeps between tasks.
+struct State {
+    /// The handle to this process's racy C counter: sound, since this thread is the only one.
+    counter: ffi::RacyCounter,
+    /// The shared-memory array this worker has mapped, by path.
+    shm: Option<(PathBuf, SharedF64s)>,
+    opts: WorkerOptions,
+}
+
+/// The `lab-worker` binary's whole `main`: serves stdin/stdout, and returns the exit code
+/// (0 when the parent closed stdin, 2 after a protocol error, 1 after a pipe error).
+pub fn main_stdio() -> i32 {
+    let stdin = io::stdin().lock();
+    let stdout = io::stdout().lock();
+    match serve(stdin, stdout, WorkerOptions::from_env()) {
+        Ok(()) => 0,
+        Err(WorkerError::Frame(e)) => {
+            eprintln!("lab-worker {}: {e}", std::process::id());
+            2
+        }
+        Err(WorkerError::Io(e)) => {
+            eprintln!("lab-worker {}: pipe error: {e}", std::process::id());
+            1
+        }
+    }
+}
+
+// ANCHOR: serve
+/// Serves requests from `input` until it ends cleanly (between frames). A frame that cannot be
+/// read (stale version, unknown opcode, oversized or truncated) gets an `Error` reply naming the
+/// problem and ends the loop with an error: after it the byte stream cannot be trusted.
+/// A request that is well framed but cannot be done (a bad payload, a fault byte while faults
+/// are disabled) gets an `Error` reply and the loop goes on.
+pub fn serve(
+    mut input: impl Read,
+    mut output: impl Write,
+    opts: WorkerOptions,
+) -> Result<(), WorkerError> {
+    let counter = ffi::RacyCounter::take()
+        .expect("a worker process is single-threaded and takes the racy counter once");
+    let mut state = State {
+        counter,
+        shm: None,
+        opts,
+    };
+    loop {
+        let header = match read_header(&mut input)? {
+            None => return Ok(()), // the parent closed our stdin: a clean shutdown
+            Some(Ok(h)) => h,
+            Some(Err(e)) => {
+                send_error(&mut output, &state, 0, &e.to_string())?;
+                return Err(WorkerError::Frame(e));
+            }
+        };
+        // `len` was checked against MAX_PAYLOAD by parse_header: this allocation is bounded.
+        let mut payload = vec![0; header.len];
+        if let Err(e) = input.read_exact(&mut payload) {
+            let e = if e.kind() == io::ErrorKind::UnexpectedEof {
+                WorkerError::Frame(FrameError::Truncated {
+                    got: HEADER_LEN,
+                    want: HEADER_LEN + header.len,
+                })
+            } else {
+                WorkerError::Io(e)
+            };
+            return Err(e);
+        }
+        let fault = match header.fault {
+            0 => None,
+            b => match (state.opts.faults_enabled, TestFault::from_byte(b)) {
+                (true, Some(f)) => Some(f),
+                (false, _) => {
+                    let msg = format!(
+                        "fault injection is disabled (it is test-only: {TEST_FAULTS_ENV}=1)"
+                    );
+                    send_error(&mut output, &state, header.task, &msg)?;
+                    continue;
+                }
+                (true, None) => {
+                    send_error(&mut output, &state, header.task, "unknown test fault")?;
+                    continue;
+                }
+            },
+        };
+        match handle(&mut state, header.op, &payload) {
+            Ok(reply) => {
+                if let Some(f) = fault {
+                    commit_fault(f, &mut output, &state)?;
+                }
+                let mut frame = Vec::with_capacity(HEADER_LEN + reply.len());
+                protocol::write_header(
+                    &mut frame,
+                    state.opts.reply_version,
+                    header.op.reply(),
+                    0,
+                    header.task,
+                    reply.len(),
+                );
+                frame.extend_from_slice(&reply);
+                output.write_all(&frame)?;
+                output.flush()?;
+            }
+            Err(msg) => send_error(&mut output, &state, header.task, &msg)?,
+        }
+    }
+}
+// ANCHOR_END: serve
+
+/// Reads a header: `None` at a clean end of input, `Some(Err)` for a bad or cut-off header.
+fn read_header(
+    input: &mut impl Read,
+) -> Result<Option<Result<protocol::Header, FrameError>>, WorkerError> {
+    let mut buf = [0u8; HEADER_LEN];
+    let mut got = 0;
+    while got < HEADER_LEN {
+        match input.read(&mut buf[got..]) {
+            Ok(0) if got == 0 => return Ok(None),
+            Ok(0) => {
+                return Ok(Some(Err(FrameError::Truncated {
+                    got,
+                    want: HEADER_LEN,
+                })));
+            }
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Some(protocol::parse_header(&buf)))
+}
+
+fn send_error(out: &mut impl Write, state: &State, task: u32, msg: &str) -> io::Result<()> {
+    let mut frame = Vec::with_capacity(HEADER_LEN + msg.len());
+    protocol::write_header(
+        &mut frame,
+        state.opts.reply_version,
+        Op::Error,
+        0,
+        task,
+        msg.len(),
+    );
+    frame.extend_from_slice(msg.as_bytes());
+    out.write_all(&frame)?;
+    out.flush()
+}
+
+// ANCHOR: handle
+/// Does one task and returns the reply payload, or a message for an `Error` reply.
+fn handle(state: &mut State, op: Op, payload: &[u8]) -> Result<Vec<u8>, String> {
+    let err = |e: FrameError| e.to_string();
+    match op {
+        Op::Hello => Ok(std::process::id().to_le_bytes().to_vec()),
+        Op::Count => {
+            let n = protocol::u64_at(op, payload, 0).map_err(err)?;
+            let before = state.counter.get();
+            for _ in 0..n {
+                state.counter.increment(); // the racy C increment: one thread, so no race
+            }
+            let total = state.counter.get();
+            let mut out = (total - before).to_le_bytes().to_vec();
+            out.extend_from_slice(&total.to_le_bytes());
+            Ok(out)
+        }
+        Op::Squares => {
+            let xs = protocol::bytes_to_i32s(op, payload).map_err(err)?;
+            let mut out = Vec::with_capacity(xs.len() * 8);
+            for x in xs {
+                out.extend_from_slice(&ffi::square_wide(x).to_le_bytes());
+            }
+            Ok(out)
+        }
+        Op::SquareChunk => {
+            let mut chunk = protocol::bytes_to_f64s(op, payload).map_err(err)?;
+            ffi::square_in_place(&mut chunk);
+            let mut out = Vec::with_capacity(payload.len());
+            protocol::f64s_to_bytes(&chunk, &mut out);
+            Ok(out)
+        }
+        Op::SquareShm => {
+            let offset = protocol::u64_at(op, payload, 0).map_err(err)?;
+            let len = protocol::u64_at(op, payload, 8).map_err(err)?;
+            let path = std::str::from_utf8(&payload[16..])
+                .map_err(|_| "the shared-memory path is not UTF-8".to_string())?;
+            let array = state.mapped(Path::new(path))?;
+            let all = array.as_mut_slice();
+            let range = usize::try_from(offset)
+                .ok()
+                .zip(usize::try_from(len).ok())
+                .and_then(|(o, l)| Some(o..o.checked_add(l)?))
+                .filter(|r| r.end <= all.len())
+                .ok_or_else(|| {
+                    format!(
+                        "range {offset}+{len} is outside the shared array of {}",
+                        all.len()
+                    )
+                })?;
+            ffi::square_in_place(&mut all[range]); // in place: no copy crosses the pipe
+            Ok(len.to_le_bytes().to_vec())
+        }
+        other => Err(format!("{other:?} is a reply, not a request")),
+    }
+}
+// ANCHOR_END: handle
+
+impl State {
+    /// The mapping of `path`, mapped on first use and kept for the next tasks.
+    fn mapped(&mut self, path: &Path) -> Result<&mut SharedF64s, String> {
+        if self.shm.as_ref().is_none_or(|(p, _)| p != path) {
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(path)
+                .map_err(|e| format!("cannot open shared memory {}: {e}", path.display()))?;
+            let map = SharedF64s::map(&file)
+                .map_err(|e| format!("cannot map shared memory {}: {e}", path.display()))?;
+            self.shm = Some((path.to_path_buf(), map));
+        }
+        Ok(&mut self.shm.as_mut().expect("just mapped").1)
+    }
+}
+
+/// Commits a test fault. Most never return.
+fn commit_fault(f: TestFault, out: &mut impl Write, state: &State) -> io::Result<()> {
+    match f {
+        TestFault::Abort => std::process::abort(),
+        TestFault::SegfaultInC => ffi::fault::segfault_in_c(),
+        TestFault::Killed => {
+            let me = nix::unistd::Pid::this();
+            let _ = nix::sys::signal::kill(me, nix::sys::signal::Signal::SIGKILL);
+            std::process::abort() // not reached: SIGKILL cannot be caught
+        }
+        TestFault::Hang => loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        },
+        TestFault::MalformedReply => {
+            let mut f = Vec::new();
+            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
+            f[1] = 0x7E; // no such opcode
+            out.write_all(&f)?;
+            out.flush()?;
+            std::process::exit(0)
+        }
+        TestFault::TruncatedReply => {
+            let mut f = Vec::new();
+            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 16);
+            f.extend_from_slice(&[1, 2, 3]);
+            out.write_all(&f)?;
+            out.flush()?;
+            std::process::exit(3)
+        }
+        TestFault::OversizedReply => {
+            let mut f = Vec::new();
+            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
+            f[8..12].copy_from_slice(&(protocol::MAX_PAYLOAD as u32 + 1).to_le_bytes());
+            out.write_all(&f)?;
+            out.flush()?;
+            // stay alive: the parent must refuse the header without waiting for the payload
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+        TestFault::ExitWithoutReply => std::process::exit(0),
+    }
+}

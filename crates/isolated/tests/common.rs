@@ -1,0 +1,42 @@
+//! Helpers shared by the test files (included with `mod common;`).
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use isolated::{Pool, PoolConfig};
+
+/// The worker binary cargo built for these tests.
+pub const WORKER: &str = env!("CARGO_BIN_EXE_lab-worker");
+
+/// A config for `n` workers of the test-built worker, with generous timeouts (no flakiness on
+/// a loaded 2-core machine).
+pub fn config(n: usize) -> PoolConfig {
+    PoolConfig::new(WORKER, n).task_timeout(Duration::from_secs(60))
+}
+
+pub fn pool(n: usize) -> Pool {
+    Pool::start(config(n)).expect("the pool starts")
+}
+
+/// The parent process id (field 4) of `pid`, or `None` when `pid` no longer exists at all.
+/// A zombie still has a `/proc` entry, so "None, or a parent that is not us" means the child
+/// was reaped. (Pids are allocated increasingly, so a reuse within one test is not a concern.)
+pub fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Asserts that none of `pids` is still a child of this process (running or zombie).
+pub fn assert_all_reaped(pids: &[u32]) {
+    assert!(!pids.is_empty(), "no worker pids were recorded");
+    let me = std::process::id();
+    for &pid in pids {
+        assert_ne!(
+            parent_of(pid),
+            Some(me),
+            "worker pid {pid} is still our child (running or a zombie)"
+        );
+    }
+}

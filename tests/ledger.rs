@@ -1,0 +1,71 @@
+//! The claims ledger is complete and every witness exists.
+//!
+//! `mdbook/src/claims.md` is one table: a header, then one include per area fragment
+//! (`mdbook/src/ledger/<area>.md`). This test fails when a fragment is malformed or not included,
+//! when a row's witness (`test:<package>::<fn>`, `bench:<id>`, `file:<path>`) does not exist,
+//! when a row's command names a package or test target that does not exist, or when a required
+//! claim (S1–S6, M1–M6 and every kernel's safety claim) has no row.
+//!
+//! Run: `cargo test -p workspace-tests --test ledger`.
+
+use std::path::PathBuf;
+
+use lab::book::ledger;
+
+fn book_src() -> PathBuf {
+    lab::workspace_root().join("mdbook/src")
+}
+
+#[test]
+fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
+    let (rows, problems) = ledger::check(&lab::workspace_root(), &book_src());
+    assert!(
+        problems.is_empty(),
+        "the claims ledger has {} problem(s):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    // Every required ID really is among the rows that were checked.
+    for id in ledger::REQUIRED_IDS {
+        assert!(rows.iter().any(|r| r.id == *id), "{id} has no row");
+    }
+}
+
+#[test]
+fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
+    // The same check over a copy of the book whose only fragment names a test that does not
+    // exist and leaves every required claim out: it must report both kinds of problem.
+    let dir = lab::book::TempDir::new("ledger-test").expect("temp dir");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
+    std::fs::write(
+        src.join("claims.md"),
+        "| ID | claim | witnesses | rerun |\n| --- | --- | --- | --- |\n{{#include ledger/x.md}}\n",
+    )
+    .expect("write claims.md");
+    std::fs::write(
+        src.join("ledger/x.md"),
+        "| S1 | a claim | `test:ffi::no_such_test_fn_here` | `cargo test -p ffi` |\n",
+    )
+    .expect("write fragment");
+    let (_, problems) = ledger::check(&lab::workspace_root(), &src);
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|p| p.contains("no `fn no_such_test_fn_here`")),
+        "{text:#?}"
+    );
+    assert!(
+        text.iter()
+            .any(|p| p.contains("required claim K-isolated has no row")),
+        "{text:#?}"
+    );
+    assert!(
+        !text.iter().any(|p| p.contains("required claim S1 ")),
+        "S1 has a row: {text:#?}"
+    );
+}

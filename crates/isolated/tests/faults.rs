@@ -220,7 +220,10 @@ fn a_missing_worker_binary_is_named_in_the_error() {
     let path = dir.path().join("no-such-worker");
     let err = Pool::start(PoolConfig::new(&path, 2)).unwrap_err();
     assert!(matches!(err, PoolError::WorkerMissing { .. }), "{err}");
-    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
     assert!(err.to_string().contains("not found"), "{err}");
 }
 
@@ -233,14 +236,20 @@ fn a_worker_binary_that_is_not_executable_is_named_in_the_error() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let err = Pool::start(PoolConfig::new(&path, 2)).unwrap_err();
     assert!(matches!(err, PoolError::NotExecutable { .. }), "{err}");
-    assert!(err.to_string().contains(&path.display().to_string()), "{err}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
     assert!(err.to_string().contains("not executable"), "{err}");
 }
 
 #[test]
 fn a_stale_worker_binary_is_rejected_by_its_version() {
     let err = Pool::start(config(2).test_pretend_version(0)).unwrap_err();
-    assert!(matches!(err, PoolError::StaleWorker { got: 0, .. }), "{err}");
+    assert!(
+        matches!(err, PoolError::StaleWorker { got: 0, .. }),
+        "{err}"
+    );
     assert!(err.to_string().contains("stale worker binary"), "{err}");
     assert!(err.to_string().contains("version 0"), "{err}");
 }
@@ -283,7 +292,11 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     static SEEN: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
     assert!(failing_job().is_err());
     let path = SEEN.lock().unwrap().take().unwrap();
-    assert!(!path.exists(), "{} left behind after an error", path.display());
+    assert!(
+        !path.exists(),
+        "{} left behind after an error",
+        path.display()
+    );
 
     // a panic while the array is alive
     let result = std::panic::catch_unwind(|| {
@@ -293,5 +306,9 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     });
     assert!(result.is_err());
     let path = SEEN.lock().unwrap().take().unwrap();
-    assert!(!path.exists(), "{} left behind after a panic", path.display());
+    assert!(
+        !path.exists(),
+        "{} left behind after a panic",
+        path.display()
+    );
 }

@@ -66,7 +66,11 @@ fn a_request_with_another_version_is_refused_by_name() {
     let mut input = protocol::frame(Op::Hello, 0, 0, &[]);
     input[0] = VERSION + 1;
     let (code, frames) = converse(&input);
-    assert_eq!(code, Some(2), "a protocol error ends the worker with status 2");
+    assert_eq!(
+        code,
+        Some(2),
+        "a protocol error ends the worker with status 2"
+    );
     assert_eq!(frames.len(), 1);
     assert_eq!(frames[0].0.op, Op::Error);
     let msg = text(&frames[0].1);
@@ -81,7 +85,11 @@ fn an_oversized_request_is_refused_before_any_allocation() {
     let (code, frames) = converse(&input);
     assert_eq!(code, Some(2));
     assert_eq!(frames[0].0.op, Op::Error);
-    assert!(text(&frames[0].1).contains("oversized frame"), "{:?}", frames);
+    assert!(
+        text(&frames[0].1).contains("oversized frame"),
+        "{:?}",
+        frames
+    );
 }
 
 #[test]

@@ -272,6 +272,7 @@ impl Book {
             self.browser_check(&mut site, &chapters)?,
         );
 
+        dedup(&mut problems);
         report(&problems);
         if !problems.is_empty() {
             bail!("the book check found {} problem(s)", problems.len());
@@ -373,6 +374,16 @@ pub fn summary_chapters(summary: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Drops repeats: the same message for the same page, whether found in the built HTML or in
+/// the browser (mdbook renders each image twice, once as a zoomable copy).
+fn dedup(problems: &mut Vec<Problem>) {
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| {
+        let page = p.place.trim_end_matches(" (in Chromium)").to_string();
+        seen.insert((page, p.message.clone()))
+    });
 }
 
 fn report(problems: &[Problem]) {

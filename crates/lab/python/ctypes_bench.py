@@ -24,6 +24,7 @@ WORKERS = 4
 _lib = None
 
 
+# ANCHOR: load
 def load(path):
     """Loads the shared library and declares the argument and result types, as the article did."""
     lib = ctypes.CDLL(path)
@@ -35,6 +36,7 @@ def load(path):
     lib.lab_square_array.argtypes = [dp, dp, ctypes.c_size_t]
     lib.lab_square_array.restype = None
     return lib
+# ANCHOR_END: load
 
 
 def init_worker(path):
@@ -58,6 +60,7 @@ def as_doubles(buf):
     return (ctypes.c_double * len(buf)).from_buffer(buf)
 
 
+# ANCHOR: e3_pool
 def square_chunk(chunk):
     """E3's worker function: one C call over the chunk it was sent, into a new output chunk."""
     out = array("d", bytes(8 * len(chunk)))
@@ -83,6 +86,7 @@ def e3_pool(p, buf):
     for part in p.map(square_chunk, split(buf, WORKERS)):
         out.extend(part)
     return out
+# ANCHOR_END: e3_pool
 
 
 def test_input(n):

@@ -76,15 +76,15 @@ impl Sizes {
     pub fn full() -> Sizes {
         Sizes {
             mode: "full",
-            calls: 10_000_000,
-            call_samples: 15,
-            arrays: vec![(10_000_000, 21), (100_000_000, 7)],
+            calls: 2_000_000,
+            call_samples: 51,
+            arrays: vec![(10_000_000, 31), (100_000_000, 9)],
             counter_increments: 2_000_000,
             counter_samples: 7,
             process_items: 20_000,
             process_samples: 7,
             python: serde_json::json!({
-                "calls": 1_000_000, "call_samples": 5,
+                "calls": 200_000, "call_samples": 15,
                 "e1_scalars": 1_000_000, "pool_samples": 5,
                 "array_sizes": [100_000, 10_000_000],
                 "gil_elems": 1_000_000, "gil_calls": 40, "gil_samples": 7,

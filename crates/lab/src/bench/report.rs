@@ -141,6 +141,32 @@ pub fn targets_table(r: &Results) -> String {
     s
 }
 
+/// The machine and the run, as a one-row table with the caption.
+pub fn machine_table(r: &Results) -> String {
+    let m = &r.machine;
+    let mut t = crate::Table::new([
+        "CPU",
+        "cores",
+        "kernel",
+        "rustc",
+        "C compiler",
+        "Python",
+        "date",
+        "mode",
+    ]);
+    t.row([
+        m.cpu.clone(),
+        m.cores.to_string(),
+        m.kernel.clone(),
+        m.rustc.clone(),
+        m.cc.clone(),
+        r.python.clone().unwrap_or_else(|| "not run".into()),
+        m.date.clone(),
+        r.mode.clone(),
+    ]);
+    format!("{}\n_{}_\n", t.render(), caption(r))
+}
+
 /// All tables, for the terminal and `results.md`.
 pub fn full_report(r: &Results) -> String {
     let mut s = String::new();
@@ -164,6 +190,7 @@ pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         Ok(())
     };
     put("results.json", serde_json::to_string_pretty(r)? + "\n")?;
+    put("machine.md", machine_table(r))?;
     for (group, _) in GROUPS {
         put(&format!("{group}.md"), group_table(r, group))?;
     }

@@ -19,6 +19,7 @@ pub mod calls;
 pub mod figures;
 pub mod harness;
 pub mod machine;
+pub mod processes;
 pub mod python;
 pub mod report;
 pub mod verify;
@@ -61,8 +62,12 @@ pub struct Sizes {
     pub counter_increments: u64,
     /// Timed runs per counter strategy and thread count.
     pub counter_samples: usize,
-    /// Items for the process comparisons, and timed runs.
+    /// Items for the per-item against batched comparison.
     pub process_items: usize,
+    /// Bytes of `f64` for pipes against shared memory.
+    pub process_bytes: usize,
+    /// Increments of the threads-against-processes counter job.
+    pub process_increments: u64,
     /// Timed runs of the process comparisons.
     pub process_samples: usize,
     /// The Python script's configuration (see `crates/lab/python/ctypes_bench.py`).
@@ -81,7 +86,9 @@ impl Sizes {
             arrays: vec![(10_000_000, 31), (100_000_000, 9)],
             counter_increments: 2_000_000,
             counter_samples: 7,
-            process_items: 20_000,
+            process_items: 100_000,
+            process_bytes: 8 << 20,
+            process_increments: 1 << 25,
             process_samples: 7,
             python: serde_json::json!({
                 "calls": 200_000, "call_samples": 15,
@@ -103,7 +110,9 @@ impl Sizes {
             arrays: vec![(1_000_000, 5), (8_000_000, 3)],
             counter_increments: 100_000,
             counter_samples: 3,
-            process_items: 2_000,
+            process_items: 10_000,
+            process_bytes: 1 << 20,
+            process_increments: 1 << 20,
             process_samples: 3,
             python: serde_json::json!({
                 "calls": 100_000, "call_samples": 3,
@@ -207,14 +216,24 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         group: "counters".into(),
         reason: "the counter kernels (issue 3) are not in this build yet".into(),
     });
-    results.skipped.push(Skipped {
-        group: "processes".into(),
-        reason: "the isolated crate's measurements (issue 4) are not in this build yet".into(),
-    });
 
     let (ms, ratios) = arrays::run(&sizes, &mut tick)?;
     results.measurements.extend(ms);
     results.ratios.extend(ratios);
+
+    match processes::run(&sizes, &mut tick) {
+        Ok((ms, ratios)) => {
+            results.measurements.extend(ms);
+            results.ratios.extend(ratios);
+        }
+        Err(err) => {
+            bar.println(format!("process comparisons skipped: {err:#}"));
+            results.skipped.push(Skipped {
+                group: processes::GROUP.into(),
+                reason: format!("{err:#}"),
+            });
+        }
+    }
 
     match python::run(&sizes, &scratch, &checked, &mut tick) {
         Ok((ms, ratios, version)) => {

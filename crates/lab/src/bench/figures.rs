@@ -53,8 +53,8 @@ pub const FIGURES: &[(&str, &str, Shows, &str)] = &[
     (
         "processes.svg",
         "processes",
-        Shows::Unit("µs/item"),
-        "Threads against processes, per item moved (µs, lower is better)",
+        Shows::Unit("ms"),
+        "Threads against processes, pipes against shared memory (ms per job, lower is better)",
     ),
     (
         "python.svg",

@@ -62,7 +62,9 @@ pub fn num(v: f64) -> String {
     } else if a >= 1.0 {
         format!("{v:.2}")
     } else {
-        format!("{v:.3}")
+        // below 1: three significant digits (0.123, 0.0412, 0.00412)
+        let decimals = (2.0 - a.log10().floor()) as usize;
+        format!("{v:.decimals$}")
     }
 }
 
@@ -209,6 +211,7 @@ mod tests {
         assert_eq!(num(12.345), "12.3");
         assert_eq!(num(1.2345), "1.23");
         assert_eq!(num(0.12345), "0.123");
+        assert_eq!(num(0.0041234), "0.00412");
         assert_eq!(num(2.5e7), "2.50e7");
     }
 }

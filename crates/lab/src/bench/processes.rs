@@ -1,0 +1,243 @@
+//! Threads against processes, pipes against shared memory, per-item against batched: the
+//! `isolated` crate's pool and its measurement building blocks, timed by this harness (so every
+//! figure has its min–max and run count, like the rest of the suite).
+
+use std::hint::black_box;
+
+use anyhow::Context;
+use isolated::measure::{count_threads, squares_in_process};
+use isolated::{Pool, PoolConfig, ShmArray, Task};
+
+use super::Sizes;
+use super::arrays::{THREADS, memcpy_halves, rayon_square};
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+
+/// The group name (table `processes.md`, figure `processes.svg`).
+pub const GROUP: &str = "processes";
+
+fn ms(id: &str, label: String, t: &[std::time::Duration], per: f64) -> anyhow::Result<Measurement> {
+    Measurement::from_times(id, GROUP, label, "ms", false, t, |s| s * 1e3 / per)
+}
+
+/// Runs every process comparison with `THREADS` workers (one per core).
+pub fn run(
+    sizes: &Sizes,
+    tick: &mut dyn FnMut(&str),
+) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>)> {
+    let worker = isolated::locate::ensure_worker().context("the isolated worker binary")?;
+    let w = THREADS;
+    let plan = Plan {
+        warmup: 1,
+        samples: sizes.process_samples,
+    };
+    let mut out = Vec::new();
+    let mut ratios = Vec::new();
+
+    // ANCHOR: startup
+    tick("processes: start-up and round trip");
+    let t = sample(plan, || {
+        let started = std::time::Instant::now();
+        let pool = Pool::start(PoolConfig::new(&worker, 1)).expect("a worker starts");
+        let t = started.elapsed();
+        drop(pool); // shutdown is not part of start-up
+        t
+    });
+    // ANCHOR_END: startup
+    let startup = ms(
+        "proc_startup",
+        "start 1 worker process and get its handshake".into(),
+        &t,
+        1.0,
+    )?;
+
+    let mut single = Pool::start(PoolConfig::new(&worker, 1))?;
+    let k = 200;
+    let task = [Task::Count(1)];
+    let mut failed = None;
+    let t = sample(plan, || {
+        time(|| {
+            for _ in 0..k {
+                if let Err(e) = single.run(&task) {
+                    failed.get_or_insert(e);
+                }
+            }
+        })
+    });
+    if let Some(e) = failed {
+        return Err(e).context("a round trip failed");
+    }
+    drop(single);
+    let round_trip = ms(
+        "proc_round_trip",
+        "one small task's round trip over the pipes (8 bytes out, 16 back)".into(),
+        &t,
+        k as f64,
+    )?;
+    out.extend([startup, round_trip]);
+
+    let mut pool = Pool::start(PoolConfig::new(&worker, w))?;
+
+    // ANCHOR: per_item_vs_batched
+    tick("processes: per item against batched");
+    let n = i32::try_from(sizes.process_items).unwrap_or(i32::MAX);
+    let want = squares_in_process(n);
+    let batch = (n as usize).div_ceil(w);
+    let check = |pool: &mut Pool, per_message: usize| -> std::time::Duration {
+        time(|| {
+            let got = pool
+                .sum_squares(1..=n, per_message)
+                .expect("the pool answers");
+            assert_eq!(got, want, "the pool's sum of squares is wrong");
+        })
+    };
+    let per_item = sample(plan, || check(&mut pool, 1));
+    let batched = sample(plan, || check(&mut pool, batch));
+    let in_process = sample(plan, || {
+        time(|| {
+            black_box(squares_in_process(black_box(n)));
+        })
+    });
+    // ANCHOR_END: per_item_vs_batched
+    let label_n = super::count_label(n as usize);
+    let per_item = ms(
+        "proc_per_item",
+        format!("square 1..={label_n} on {w} processes, one message per item"),
+        &per_item,
+        1.0,
+    )?;
+    let batched = ms(
+        "proc_batched",
+        format!("the same, batched: {w} messages"),
+        &batched,
+        1.0,
+    )?;
+    let in_process = ms(
+        "proc_squares_in_process",
+        "the same in-process, 1 thread".into(),
+        &in_process,
+        1.0,
+    )?;
+    ratios.push(
+        ratio(
+            "proc_per_item_vs_batched",
+            "per item ÷ batched, on processes (S5)",
+            &per_item,
+            &batched,
+        )
+        .target("batched ≥ 20x faster", 20.0),
+    );
+    ratios.push(ratio(
+        "proc_batched_vs_in_process",
+        "batched on processes ÷ in-process, 1 thread",
+        &batched,
+        &in_process,
+    ));
+    out.extend([per_item, batched, in_process]);
+
+    // ANCHOR: pipe_vs_shm
+    tick("processes: pipes against shared memory");
+    let elems = sizes.process_bytes / 8;
+    let input: Vec<f64> = (0..elems).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect();
+    let threads = pinned_pool(w)?;
+    let mut dst = vec![0.0f64; elems]; // touched before timing
+    let memcpy = sample(plan, || time(|| memcpy_halves(&threads, &input, &mut dst)));
+    let rayon = sample(plan, || time(|| rayon_square(&threads, &input, &mut dst)));
+    let pipe = sample(plan, || {
+        time(|| {
+            let r = pool.square_pipe(&input, w).expect("the pool answers");
+            assert_eq!(r.len(), elems, "the pipe version returned a wrong length");
+        })
+    });
+    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
+    let shm = sample(plan, || {
+        // Refill (untimed), so every run squares the same values.
+        shared.as_mut_slice().copy_from_slice(&input);
+        time(|| pool.square_shm(&mut shared, w).expect("the pool answers"))
+    });
+    // ANCHOR_END: pipe_vs_shm
+    anyhow::ensure!(
+        shared.as_slice()[elems - 1] == input[elems - 1] * input[elems - 1],
+        "the shared-memory version squared wrongly"
+    );
+    let mb = sizes.process_bytes >> 20;
+    let memcpy = ms(
+        "proc_memcpy",
+        format!("{mb} MB: memcpy, {w} pinned threads (ceiling)"),
+        &memcpy,
+        1.0,
+    )?;
+    let rayon = ms(
+        "proc_threads_square",
+        format!("{mb} MB: square on {w} pinned threads (rayon over C)"),
+        &rayon,
+        1.0,
+    )?;
+    let pipe = ms(
+        "proc_pipe_square",
+        format!("{mb} MB: square on {w} processes, copied through pipes"),
+        &pipe,
+        1.0,
+    )?;
+    let shm = ms(
+        "proc_shm_square",
+        format!("{mb} MB: square on {w} processes, in shared memory"),
+        &shm,
+        1.0,
+    )?;
+    ratios.push(ratio(
+        "proc_pipe_vs_shm",
+        &format!("{mb} MB: pipes ÷ shared memory"),
+        &pipe,
+        &shm,
+    ));
+    ratios.push(ratio(
+        "proc_shm_vs_threads",
+        &format!("{mb} MB: shared-memory processes ÷ threads"),
+        &shm,
+        &rayon,
+    ));
+    ratios.push(ratio(
+        "proc_threads_vs_memcpy",
+        &format!("{mb} MB: threads ÷ memcpy (1 = at the ceiling)"),
+        &rayon,
+        &memcpy,
+    ));
+    out.extend([memcpy, rayon, pipe, shm]);
+
+    // ANCHOR: threads_vs_processes
+    tick("processes: threads against processes");
+    let total = sizes.process_increments;
+    let per = total / w as u64;
+    let on_threads = sample(plan, || {
+        time(|| assert_eq!(count_threads(w, per), per * w as u64, "threads miscounted"))
+    });
+    let on_processes = sample(plan, || {
+        time(|| {
+            let got = pool.count(&vec![per; w]).expect("the pool answers");
+            assert_eq!(got, per * w as u64, "processes miscounted");
+        })
+    });
+    // ANCHOR_END: threads_vs_processes
+    drop(pool);
+    let label_t = super::count_label(total as usize);
+    let on_threads = ms(
+        "proc_count_threads",
+        format!("counter job, {label_t} increments, {w} threads with their own counters"),
+        &on_threads,
+        1.0,
+    )?;
+    let on_processes = ms(
+        "proc_count_processes",
+        format!("the same on {w} processes"),
+        &on_processes,
+        1.0,
+    )?;
+    ratios.push(ratio(
+        "proc_threads_vs_processes",
+        "counter job: processes ÷ threads (S3: the price of isolation)",
+        &on_processes,
+        &on_threads,
+    ));
+    out.extend([on_threads, on_processes]);
+    Ok((out, ratios))
+}

@@ -126,13 +126,23 @@ impl Sizes {
     }
 }
 
-/// `10_000_000` → `1e7`, `8_000_000` → `8e6`, `2_500` → `2500`.
+/// `10_000_000` → `1e7`, `8_000_000` → `8e6`, `1_048_576` → `1 048 576`, `2_500` → `2500`.
 pub fn count_label(n: usize) -> String {
     let digits = n.to_string();
     let zeros = digits.len() - digits.trim_end_matches('0').len();
     let lead = digits.trim_end_matches('0');
     if n >= 10_000 && lead.len() == 1 {
         format!("{lead}e{zeros}")
+    } else if n >= 10_000 {
+        // group thousands: 1 048 576
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
     } else {
         digits
     }
@@ -280,7 +290,8 @@ mod tests {
         assert_eq!(count_label(100_000_000), "1e8");
         assert_eq!(count_label(8_000_000), "8e6");
         assert_eq!(count_label(2_500), "2500");
-        assert_eq!(count_label(1_500_000), "1500000");
+        assert_eq!(count_label(1_048_576), "1 048 576");
+        assert_eq!(count_label(123_456), "123 456");
     }
 
     #[test]

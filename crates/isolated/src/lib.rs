@@ -82,7 +82,7 @@ impl Pool {
         let all: Vec<i32> = xs.collect();
         let tasks: Vec<Task> = all
             .chunks(batch.clamp(1, protocol::MAX_PAYLOAD / 8))
-            .map(|c| Task::Squares(c.to_vec()))
+            .map(|c| Task::Squares(c.into()))
             .collect();
         let out = self.run(&tasks)?;
         Ok(out
@@ -99,7 +99,8 @@ impl Pool {
     // ANCHOR: pipe_job
     /// E3 by copying: `input` split into `chunks` pieces (more if one would exceed a frame), each
     /// copied to a worker through its stdin, squared, copied back through its stdout, and the
-    /// pieces concatenated.
+    /// pieces concatenated. The copies: encode into the request buffer, the pipe, decode in the
+    /// worker, and the same three on the way back, then the concatenation.
     pub fn square_pipe(&mut self, input: &[f64], chunks: usize) -> Result<Vec<f64>, PoolError> {
         let size = input
             .len()
@@ -107,7 +108,7 @@ impl Pool {
             .clamp(1, MAX_CHUNK_ELEMS);
         let tasks: Vec<Task> = input
             .chunks(size)
-            .map(|c| Task::SquareChunk(c.to_vec()))
+            .map(|c| Task::SquareChunk(c.into()))
             .collect();
         let out = self.run(&tasks)?;
         let mut result = Vec::with_capacity(input.len());

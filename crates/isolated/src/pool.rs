@@ -6,6 +6,7 @@
 //! process). The loop `poll(2)`s the workers' pipes in non-blocking mode, so a worker that hangs,
 //! dies or sends garbage never blocks it; each task has a deadline.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -90,13 +91,13 @@ impl PoolConfig {
 // ANCHOR: task
 /// One unit of work for one worker.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Task {
+pub enum Task<'a> {
     /// Increment the worker's own C counter this many times.
     Count(u64),
     /// Square these numbers with C's `square_wide` (per item: one number per task).
-    Squares(Vec<i32>),
+    Squares(Cow<'a, [i32]>),
     /// Square this chunk, copied through the pipes both ways.
-    SquareChunk(Vec<f64>),
+    SquareChunk(Cow<'a, [f64]>),
     /// Square `len` elements from `offset` of the shared-memory array at `path`, in place.
     SquareShm {
         /// The shared file (see [`crate::ShmArray`]).
@@ -127,7 +128,7 @@ pub enum Reply {
 }
 // ANCHOR_END: task
 
-impl Task {
+impl Task<'_> {
     fn op(&self) -> Op {
         match self {
             Task::Count(_) => Op::Count,
@@ -149,8 +150,9 @@ impl Task {
         }
     }
 
-    /// The request frame for this task.
-    fn encode(&self, task: u32, fault: u8) -> Result<Vec<u8>, PoolError> {
+    /// Encodes the request frame for this task into `out` (cleared first; its capacity is
+    /// reused from task to task, so big chunks do not fault in fresh pages every time).
+    fn encode_into(&self, out: &mut Vec<u8>, task: u32, fault: u8) -> Result<(), PoolError> {
         let mut payload_len = match self {
             Task::Count(_) => 8,
             Task::Squares(xs) => xs.len() * 4,
@@ -163,21 +165,15 @@ impl Task {
                 what: self.describe(),
             });
         }
-        let mut out = Vec::with_capacity(HEADER_LEN + payload_len);
-        protocol::write_header(
-            &mut out,
-            protocol::VERSION,
-            self.op(),
-            fault,
-            task,
-            payload_len,
-        );
+        out.clear();
+        out.reserve(HEADER_LEN + payload_len);
+        protocol::write_header(out, protocol::VERSION, self.op(), fault, task, payload_len);
         match self {
             Task::Count(n) => out.extend_from_slice(&n.to_le_bytes()),
             Task::Squares(xs) => xs
                 .iter()
                 .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
-            Task::SquareChunk(c) => protocol::f64s_to_bytes(c, &mut out),
+            Task::SquareChunk(c) => protocol::f64s_to_bytes(c, out),
             Task::SquareShm { path, offset, len } => {
                 let p = path.to_str().ok_or_else(|| PoolError::TaskTooLarge {
                     bytes: 0,
@@ -190,7 +186,7 @@ impl Task {
             }
         }
         debug_assert_eq!(out.len(), HEADER_LEN + payload_len);
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -470,7 +466,7 @@ enum Failure {
     TimedOut(Duration),
 }
 
-type Event = (usize, Result<(Header, Vec<u8>), Failure>);
+type Event = (usize, Result<Header, Failure>);
 
 // ANCHOR: pool
 /// A pool of persistent worker processes.
@@ -515,7 +511,7 @@ impl Pool {
     }
 
     /// Runs `tasks` and returns their replies in task order.
-    pub fn run(&mut self, tasks: &[Task]) -> Result<RunOutcome, PoolError> {
+    pub fn run(&mut self, tasks: &[Task<'_>]) -> Result<RunOutcome, PoolError> {
         self.run_injecting(tasks, &[])
     }
 
@@ -525,7 +521,7 @@ impl Pool {
     /// [`PoolConfig::test_faults`] gets its requests refused by the workers.
     pub fn run_injecting(
         &mut self,
-        tasks: &[Task],
+        tasks: &[Task<'_>],
         faults: &[(usize, TestFault)],
     ) -> Result<RunOutcome, PoolError> {
         self.fill()?;
@@ -546,7 +542,8 @@ impl Pool {
                         Some((_, f)) if attempt == 1 => *f as u8,
                         _ => 0,
                     };
-                    let frame = tasks[t].encode(task_id(t)?, fault)?;
+                    let mut frame = std::mem::take(&mut self.slots[i].out);
+                    tasks[t].encode_into(&mut frame, task_id(t)?, fault)?;
                     let busy = Busy {
                         job: Job::Task(t),
                         deadline: Instant::now() + self.cfg.task_timeout,
@@ -564,7 +561,7 @@ impl Pool {
                 events.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (i, ev) in events {
                     let failure = match ev {
-                        Ok((h, payload)) => self.on_frame(i, h, &payload, &mut ledger)?,
+                        Ok(h) => self.take_frame(i, h, &mut ledger)?,
                         Err(f) => Some(f),
                     };
                     if let Some(f) = failure {
@@ -590,6 +587,19 @@ impl Pool {
         Ok(RunOutcome { replies, recovered })
     }
     // ANCHOR_END: run_loop
+
+    /// A whole frame is in slot `i`'s input buffer: handle it, keeping the buffer for the next.
+    fn take_frame(
+        &mut self,
+        i: usize,
+        h: Header,
+        ledger: &mut Ledger<Reply>,
+    ) -> Result<Option<Failure>, PoolError> {
+        let buf = std::mem::take(&mut self.slots[i].inbuf);
+        let result = self.on_frame(i, h, &buf[HEADER_LEN..HEADER_LEN + h.len], ledger);
+        self.slots[i].inbuf = buf;
+        result
+    }
 
     /// A frame arrived on slot `i`: record it, or return the failure it shows.
     fn on_frame(
@@ -650,7 +660,7 @@ impl Pool {
         &mut self,
         i: usize,
         failure: Failure,
-        tasks: &[Task],
+        tasks: &[Task<'_>],
         ledger: &mut Ledger<Reply>,
     ) -> Result<Option<(usize, FaultReport)>, PoolError> {
         let mut slot = self.slots.remove(i);
@@ -725,10 +735,7 @@ impl Pool {
                 events.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (i, ev) in events {
                     let failure = match ev {
-                        Ok((h, payload)) => {
-                            let mut none = Ledger::new(0, 0);
-                            self.on_frame(i, h, &payload, &mut none)?
-                        }
+                        Ok(h) => self.take_frame(i, h, &mut Ledger::new(0, 0))?,
                         Err(f) => Some(f),
                     };
                     if let Some(f) = failure {
@@ -983,7 +990,7 @@ impl Slot {
                 Err(e) => return Err(Failure::Pipe(e)),
             }
         }
-        self.out = Vec::new();
+        self.out.clear(); // keep the capacity for the next request
         self.out_pos = 0;
         Ok(())
     }
@@ -992,7 +999,7 @@ impl Slot {
     /// Reads what the pipe has. Returns a whole frame once one has arrived. The header is
     /// validated as soon as its 12 bytes are in, so an oversized length is refused before any
     /// buffer is sized for it.
-    fn read_frame(&mut self) -> Result<Option<(Header, Vec<u8>)>, Failure> {
+    fn read_frame(&mut self) -> Result<Option<Header>, Failure> {
         loop {
             if self.header.is_none() && self.filled == HEADER_LEN {
                 let bytes: &[u8; HEADER_LEN] =
@@ -1003,11 +1010,10 @@ impl Slot {
             if let Some(h) = self.header
                 && self.filled == need
             {
-                let mut frame = std::mem::take(&mut self.inbuf);
+                // The frame is inbuf[..need]; the buffer is kept (and reused) by the slot.
                 self.filled = 0;
                 self.header = None;
-                frame.drain(..HEADER_LEN);
-                return Ok(Some((h, frame)));
+                return Ok(Some(h));
             }
             if self.inbuf.len() < need {
                 self.inbuf.resize(need, 0); // need <= HEADER_LEN + MAX_PAYLOAD: checked above

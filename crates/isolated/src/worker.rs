@@ -77,6 +77,10 @@ struct State {
     /// The shared-memory array this worker has mapped, by path.
     shm: Option<(PathBuf, SharedF64s)>,
     opts: WorkerOptions,
+    /// Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
+    payload: Vec<u8>,
+    reply: Vec<u8>,
+    f64s: Vec<f64>,
 }
 
 /// The `lab-worker` binary's whole `main`: serves stdin/stdout, and returns the exit code
@@ -114,6 +118,9 @@ pub fn serve(
         counter,
         shm: None,
         opts,
+        payload: Vec::new(),
+        reply: Vec::new(),
+        f64s: Vec::new(),
     };
     loop {
         let header = match read_header(&mut input)? {
@@ -124,18 +131,18 @@ pub fn serve(
                 return Err(WorkerError::Frame(e));
             }
         };
-        // `len` was checked against MAX_PAYLOAD by parse_header: this allocation is bounded.
-        let mut payload = vec![0; header.len];
-        if let Err(e) = input.read_exact(&mut payload) {
-            let e = if e.kind() == io::ErrorKind::UnexpectedEof {
-                WorkerError::Frame(FrameError::Truncated {
-                    got: HEADER_LEN,
-                    want: HEADER_LEN + header.len,
-                })
-            } else {
-                WorkerError::Io(e)
-            };
-            return Err(e);
+        // `len` was checked against MAX_PAYLOAD by parse_header: this buffer is bounded.
+        let mut payload = std::mem::take(&mut state.payload);
+        payload.clear();
+        payload.reserve(header.len);
+        let got = (&mut input)
+            .take(header.len as u64)
+            .read_to_end(&mut payload)?;
+        if got < header.len {
+            return Err(WorkerError::Frame(FrameError::Truncated {
+                got: HEADER_LEN + got,
+                want: HEADER_LEN + header.len,
+            }));
         }
         let fault = match header.fault {
             0 => None,
@@ -154,26 +161,32 @@ pub fn serve(
                 }
             },
         };
-        match handle(&mut state, header.op, &payload) {
-            Ok(reply) => {
+        let mut reply = std::mem::take(&mut state.reply);
+        reply.clear();
+        reply.extend_from_slice(&[0; HEADER_LEN]); // the header goes here once the length is known
+        let done = handle(&mut state, header.op, &payload, &mut reply);
+        state.payload = payload;
+        match done {
+            Ok(()) => {
                 if let Some(f) = fault {
                     commit_fault(f, &mut output, &state)?;
                 }
-                let mut frame = Vec::with_capacity(HEADER_LEN + reply.len());
+                let mut h = Vec::with_capacity(HEADER_LEN);
                 protocol::write_header(
-                    &mut frame,
+                    &mut h,
                     state.opts.reply_version,
                     header.op.reply(),
                     0,
                     header.task,
-                    reply.len(),
+                    reply.len() - HEADER_LEN,
                 );
-                frame.extend_from_slice(&reply);
-                output.write_all(&frame)?;
+                reply[..HEADER_LEN].copy_from_slice(&h);
+                output.write_all(&reply)?;
                 output.flush()?;
             }
             Err(msg) => send_error(&mut output, &state, header.task, &msg)?,
         }
+        state.reply = reply;
     }
 }
 // ANCHOR_END: serve
@@ -217,11 +230,12 @@ fn send_error(out: &mut impl Write, state: &State, task: u32, msg: &str) -> io::
 }
 
 // ANCHOR: handle
-/// Does one task and returns the reply payload, or a message for an `Error` reply.
-fn handle(state: &mut State, op: Op, payload: &[u8]) -> Result<Vec<u8>, String> {
+/// Does one task and appends the reply payload to `out`, or returns a message for an `Error`
+/// reply.
+fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Result<(), String> {
     let err = |e: FrameError| e.to_string();
     match op {
-        Op::Hello => Ok(std::process::id().to_le_bytes().to_vec()),
+        Op::Hello => out.extend_from_slice(&std::process::id().to_le_bytes()),
         Op::Count => {
             let n = protocol::u64_at(op, payload, 0).map_err(err)?;
             let before = state.counter.get();
@@ -229,24 +243,29 @@ fn handle(state: &mut State, op: Op, payload: &[u8]) -> Result<Vec<u8>, String> 
                 state.counter.increment(); // the racy C increment: one thread, so no race
             }
             let total = state.counter.get();
-            let mut out = (total - before).to_le_bytes().to_vec();
+            out.extend_from_slice(&(total - before).to_le_bytes());
             out.extend_from_slice(&total.to_le_bytes());
-            Ok(out)
         }
         Op::Squares => {
             let xs = protocol::bytes_to_i32s(op, payload).map_err(err)?;
-            let mut out = Vec::with_capacity(xs.len() * 8);
+            out.reserve(xs.len() * 8);
             for x in xs {
                 out.extend_from_slice(&ffi::square_wide(x).to_le_bytes());
             }
-            Ok(out)
         }
         Op::SquareChunk => {
-            let mut chunk = protocol::bytes_to_f64s(op, payload).map_err(err)?;
-            ffi::square_in_place(&mut chunk);
-            let mut out = Vec::with_capacity(payload.len());
-            protocol::f64s_to_bytes(&chunk, &mut out);
-            Ok(out)
+            if !payload.len().is_multiple_of(8) {
+                return Err(err(protocol::bad(op, "not whole f64s")));
+            }
+            let chunk = &mut state.f64s;
+            chunk.clear();
+            chunk.extend(
+                payload
+                    .chunks_exact(8)
+                    .map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))),
+            );
+            ffi::square_in_place(chunk); // one C call over the whole chunk
+            protocol::f64s_to_bytes(chunk, out);
         }
         Op::SquareShm => {
             let offset = protocol::u64_at(op, payload, 0).map_err(err)?;
@@ -267,10 +286,11 @@ fn handle(state: &mut State, op: Op, payload: &[u8]) -> Result<Vec<u8>, String> 
                     )
                 })?;
             ffi::square_in_place(&mut all[range]); // in place: no copy crosses the pipe
-            Ok(len.to_le_bytes().to_vec())
+            out.extend_from_slice(&len.to_le_bytes());
         }
-        other => Err(format!("{other:?} is a reply, not a request")),
+        other => return Err(format!("{other:?} is a reply, not a request")),
     }
+    Ok(())
 }
 // ANCHOR_END: handle
 

@@ -46,7 +46,9 @@ fn squares_per_item_and_batched_agree_with_the_formula() {
 #[test]
 fn squares_beyond_c_int_are_widened_not_overflowed() {
     let mut p = pool(1);
-    let out = p.run(&[Task::Squares(vec![46_341, i32::MIN, -3])]).unwrap();
+    let out = p
+        .run(&[Task::Squares(vec![46_341, i32::MIN, -3].into())])
+        .unwrap();
     assert_eq!(
         out.replies,
         vec![Reply::Squares(vec![

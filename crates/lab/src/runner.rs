@@ -1,35 +1,580 @@
-//! The students' runner: list, check, hint, watch, reset, verify (issue 5 fills this).
+//! The students' runner: `list`, `check`, `hint`, `watch`, `reset`, and `verify` for
+//! maintainers. Every lesson is a crate under `lessons/`, described once in [`lessons::LESSONS`].
 
+pub mod lessons;
+pub mod outcome;
+pub mod progress;
+pub mod watch;
+
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
 use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::Table;
+use lessons::{Caught, LESSONS, Lesson};
+use outcome::{Outcome, Run};
+use progress::Progress;
+
+/// How long compiling a lesson may take (cold caches on 2 cores): not the student's code.
+const BUILD_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 /// A lesson named by its stable name.
 #[derive(Debug, Args)]
 pub struct LessonArg {
-    /// The lesson's name (as `cargo lab list` shows it).
+    /// The lesson's name (as `cargo lab list` shows it); the current lesson when omitted.
     pub lesson: Option<String>,
 }
 
 /// Options for `cargo lab check`.
-pub type CheckArgs = LessonArg;
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The lesson's name (as `cargo lab list` shows it); the current lesson when omitted.
+    pub lesson: Option<String>,
+    /// Seconds the tests may run before they are stopped (a deadlock or an endless loop).
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Maintainers: check the solution or a wrong-answer fixture instead of the exercise.
+    #[arg(long, hide = true)]
+    pub variant: Option<String>,
+    /// Maintainers: run only this test target of the lesson.
+    #[arg(long, hide = true)]
+    pub test: Option<String>,
+}
+
 /// Options for `cargo lab watch`.
-pub type WatchArgs = LessonArg;
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The lesson's name; the current lesson when omitted.
+    pub lesson: Option<String>,
+    /// Seconds the tests may run before they are stopped.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+    /// Poll modification times instead of using file events.
+    #[arg(long)]
+    pub poll: bool,
+}
+
 /// Options for `cargo lab reset`.
-pub type ResetArgs = LessonArg;
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// The lesson to put back to its shipped state (required: your edits are lost).
+    pub lesson: String,
+}
+
 /// Options for `cargo lab verify`.
-pub type VerifyArgs = LessonArg;
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Only this lesson (all of them when omitted).
+    pub lesson: Option<String>,
+    /// Seconds each test run may take before it counts as hanging.
+    #[arg(long, default_value_t = 120)]
+    pub timeout: u64,
+}
 
-/// The lesson crates' package names.
+/// The lesson crates' package names (the test command excludes them from `--workspace`).
 pub fn lesson_packages() -> Vec<&'static str> {
-    Vec::new()
+    LESSONS.iter().map(|l| l.name).collect()
 }
 
-macro_rules! later {
-    ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
-        /// Arrives with the lessons (issue 5).
-        pub fn $name($($arg: $ty),*) -> anyhow::Result<()> {
-            $(let _ = $arg;)*
-            anyhow::bail!("the lessons arrive with issue 5")
-        }
-    )*};
+fn lesson_named(name: &str) -> anyhow::Result<&'static Lesson> {
+    lessons::find(name).with_context(|| {
+        format!(
+            "no lesson is called `{name}`; lessons: {}",
+            lessons::names()
+        )
+    })
 }
-later!(list(), check(a: &CheckArgs), hint(a: &LessonArg), watch(a: &WatchArgs), reset(a: &ResetArgs), verify(a: &VerifyArgs));
+
+/// The named lesson, or the first one not yet passed.
+fn chosen(name: Option<&str>, progress: &Progress) -> anyhow::Result<&'static Lesson> {
+    match name {
+        Some(name) => lesson_named(name),
+        None => Ok(current(progress).unwrap_or(&LESSONS[LESSONS.len() - 1])),
+    }
+}
+
+/// The first lesson not yet passed.
+pub fn current(progress: &Progress) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| !progress.is_done(l.name))
+}
+
+// ANCHOR: list
+/// `cargo lab list`: every lesson, its stable name, and your progress.
+pub fn list() -> anyhow::Result<()> {
+    let progress = Progress::load()?;
+    let now = current(&progress).map(|l| l.name);
+    let mut table = Table::new(["#", "lesson", "status", "what it teaches"]);
+    for (i, lesson) in LESSONS.iter().enumerate() {
+        let status = if progress.is_done(lesson.name) {
+            "done"
+        } else if Some(lesson.name) == now {
+            "<- current"
+        } else {
+            ""
+        };
+        table.row([
+            format!("{}", i + 1),
+            lesson.name.to_string(),
+            status.to_string(),
+            lesson.topic.to_string(),
+        ]);
+    }
+    println!("{}", table.render());
+    let done = LESSONS.iter().filter(|l| progress.is_done(l.name)).count();
+    println!("{done} of {} lessons done.", LESSONS.len());
+    match now {
+        Some(name) => println!("Next: edit {}/src/exercise.rs, then `cargo lab check`.", {
+            lesson_named(name)?.dir
+        }),
+        None => println!("All done. `cargo lab verify` proves every exercise honest."),
+    }
+    Ok(())
+}
+// ANCHOR_END: list
+
+/// `cargo lab check [lesson]`: runs the lesson's tests under a time limit and shows the first
+/// failing test plainly. Records the lesson as done when it passes.
+pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
+    let mut progress = Progress::load()?;
+    let lesson = chosen(args.lesson.as_deref(), &progress)?;
+    if let Some(variant) = args.variant.as_deref() {
+        let known = variant == "solution"
+            || variant == "shipped"
+            || lesson.fixtures.iter().any(|f| f.feature == variant);
+        if !known {
+            bail!("lesson `{}` has no variant `{variant}`", lesson.name);
+        }
+    }
+    let outcome = check_once(
+        lesson,
+        args.variant.as_deref(),
+        args.test.as_deref(),
+        Duration::from_secs(args.timeout),
+    );
+    if args.variant.is_none() && args.test.is_none() {
+        progress.set(lesson.name, outcome.passed());
+        progress.save()?;
+    }
+    if outcome.passed() {
+        if let Some(next) = current(&progress) {
+            println!(
+                "Next lesson: {} ({}). Its book chapter: {}",
+                next.name, next.topic, next.chapter
+            );
+        }
+        Ok(())
+    } else {
+        bail!("{} is not done yet", lesson.name)
+    }
+}
+
+/// Runs one check and prints the verdict for a student.
+fn check_once(
+    lesson: &Lesson,
+    variant: Option<&str>,
+    test_target: Option<&str>,
+    limit: Duration,
+) -> Outcome {
+    let what = variant.map(|v| format!(" [{v}]")).unwrap_or_default();
+    println!(
+        "Checking {}{what}: `{}` ...",
+        lesson.name,
+        lesson.test_command()
+    );
+    let outcome = outcome::run(&Run {
+        lesson,
+        feature: variant,
+        test_target,
+        build_limit: BUILD_LIMIT,
+        test_limit: limit,
+    });
+    if outcome.passed() {
+        println!("\n✓ {}: {outcome}.", lesson.name);
+    } else {
+        println!("\n✗ {}: {outcome}", lesson.name);
+        println!(
+            "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
+             chapter is {}.",
+            lesson.dir, lesson.name, lesson.chapter
+        );
+    }
+    outcome
+}
+
+/// `cargo lab hint [lesson]`.
+pub fn hint(args: &LessonArg) -> anyhow::Result<()> {
+    let lesson = chosen(args.lesson.as_deref(), &Progress::load()?)?;
+    println!("Hint for {} ({}):\n", lesson.name, lesson.topic);
+    println!("{}\n", wrap(lesson.hint, 92));
+    println!(
+        "The chapter: {}. The solution, for afterwards: {}/{}.",
+        lesson.chapter,
+        lesson.dir,
+        lessons::SOLUTION
+    );
+    Ok(())
+}
+
+/// `cargo lab watch [lesson]`: checks, then re-checks every time a file of the lesson is saved,
+/// until it passes.
+pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
+    let mut progress = Progress::load()?;
+    let lesson = chosen(args.lesson.as_deref(), &progress)?;
+    let dirs = [lesson.path("src")];
+    let mut changes = watch::changes(&dirs, args.poll);
+    loop {
+        let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
+        progress.set(lesson.name, outcome.passed());
+        progress.save()?;
+        if outcome.passed() {
+            match current(&progress) {
+                Some(next) => println!("Next: `cargo lab watch {}`.", next.name),
+                None => println!("That was the last lesson."),
+            }
+            return Ok(());
+        }
+        println!(
+            "\nWatching {}/src for saves ({}); Ctrl-C to stop.",
+            lesson.dir,
+            changes.how()
+        );
+        changes.wait()?;
+    }
+}
+
+/// `cargo lab reset <lesson>`: puts the exercise back exactly as shipped, from the copy stored
+/// in the lesson (no git needed).
+pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
+    let lesson = lesson_named(&args.lesson)?;
+    let shipped = lesson.path(lessons::SHIPPED);
+    let exercise = lesson.path(lessons::EXERCISE);
+    let original = std::fs::read(&shipped)
+        .with_context(|| format!("the shipped copy {} is missing", shipped.display()))?;
+    if std::fs::read(&exercise).ok().as_deref() == Some(&original[..]) {
+        println!("{} is already as shipped.", exercise.display());
+    } else {
+        std::fs::write(&exercise, &original)
+            .with_context(|| format!("cannot write {}", exercise.display()))?;
+        println!("{} is back as shipped.", exercise.display());
+    }
+    let mut progress = Progress::load()?;
+    progress.set(lesson.name, false);
+    progress.save()
+}
+
+/// One run that `verify` makes, and what it must show.
+#[derive(Debug)]
+struct Expectation {
+    lesson: &'static Lesson,
+    variant: &'static str,
+    want: Want,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    Fail,
+    Pass,
+    Caught(Caught),
+}
+
+impl Want {
+    fn describe(self) -> String {
+        match self {
+            Want::Fail => "fails".into(),
+            Want::Pass => "passes".into(),
+            Want::Caught(Caught::ByTest(text)) => format!("a test fails with \"{text}\""),
+            Want::Caught(Caught::ByCompiler(text)) => format!("compile error {text}"),
+            Want::Caught(Caught::ByTimeLimit(d)) => format!("stopped at {} s", d.as_secs()),
+        }
+    }
+
+    fn judge(self, got: &Outcome) -> bool {
+        match self {
+            // Shipped must fail the GRADING TESTS (compiling is required: clippy checks it).
+            Want::Fail => matches!(
+                got,
+                Outcome::TestFailed { .. } | Outcome::TimedOut { phase: "tests", .. }
+            ),
+            Want::Pass => got.passed(),
+            Want::Caught(Caught::ByTest(text)) => {
+                matches!(got, Outcome::TestFailed { .. }) && got.full_text().contains(text)
+            }
+            Want::Caught(Caught::ByCompiler(text)) => {
+                matches!(got, Outcome::CompileError { .. }) && got.full_text().contains(text)
+            }
+            Want::Caught(Caught::ByTimeLimit(_)) => {
+                matches!(got, Outcome::TimedOut { phase: "tests", .. })
+            }
+        }
+    }
+}
+
+// ANCHOR: verify
+/// `cargo lab verify`: for every lesson, the exercise as shipped FAILS its grading tests, the
+/// solution PASSES them, and every wrong-answer fixture is caught the way the table says.
+/// Also checks that each exercise file still equals its shipped copy when git says it is
+/// unedited. Exits non-zero on any defect.
+pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
+    let chosen: Vec<&'static Lesson> = match args.lesson.as_deref() {
+        Some(name) => vec![lesson_named(name)?],
+        None => LESSONS.iter().collect(),
+    };
+    let mut runs = Vec::new();
+    for lesson in &chosen {
+        runs.push(Expectation {
+            lesson,
+            variant: "shipped",
+            want: Want::Fail,
+        });
+        runs.push(Expectation {
+            lesson,
+            variant: "solution",
+            want: Want::Pass,
+        });
+        for fixture in lesson.fixtures {
+            runs.push(Expectation {
+                lesson,
+                variant: fixture.feature,
+                want: Want::Caught(fixture.caught),
+            });
+        }
+    }
+
+    let started = Instant::now();
+    let bar = ProgressBar::new(runs.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed_precise} [{bar:30}] {pos}/{len} {msg}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let mut table = Table::new(["lesson", "variant", "must", "got", "verdict"]);
+    let mut defects = Vec::new();
+    for lesson in &chosen {
+        if let Some(drift) = shipped_copy_drift(lesson) {
+            table.row([
+                lesson.name,
+                "src/exercise.rs",
+                "= shipped copy",
+                &drift,
+                "DEFECT",
+            ]);
+            defects.push(format!("{}: {drift}", lesson.name));
+        }
+    }
+    for run in &runs {
+        bar.set_message(format!("{} [{}]", run.lesson.name, run.variant));
+        let limit = match run.want {
+            Want::Caught(Caught::ByTimeLimit(d)) => d,
+            _ => Duration::from_secs(args.timeout),
+        };
+        let got = outcome::run(&Run {
+            lesson: run.lesson,
+            feature: Some(run.variant),
+            test_target: None,
+            build_limit: BUILD_LIMIT,
+            test_limit: limit,
+        });
+        let ok = run.want.judge(&got);
+        let verdict = if ok { "ok" } else { "DEFECT" };
+        bar.println(format!(
+            "{verdict:>6}  {} [{}]: must {}, got {}",
+            run.lesson.name,
+            run.variant,
+            run.want.describe(),
+            got.short()
+        ));
+        if !ok {
+            defects.push(format!(
+                "{} [{}] must {} but got: {got}",
+                run.lesson.name,
+                run.variant,
+                run.want.describe()
+            ));
+        }
+        table.row([
+            run.lesson.name.to_string(),
+            run.variant.to_string(),
+            run.want.describe(),
+            got.short(),
+            verdict.to_string(),
+        ]);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    println!("\n{}", table.render());
+    println!(
+        "verify: {} runs over {} lessons in {:.0} s, {} defect(s)",
+        runs.len(),
+        chosen.len(),
+        started.elapsed().as_secs_f64(),
+        defects.len()
+    );
+    if !defects.is_empty() {
+        for d in &defects {
+            eprintln!("DEFECT: {d}");
+        }
+        bail!("{} defect(s): see the table above", defects.len());
+    }
+    Ok(())
+}
+// ANCHOR_END: verify
+
+/// `Some(reason)` when the exercise differs from its shipped copy although git says the
+/// exercise file is unedited: the two copies drifted apart in a commit.
+fn shipped_copy_drift(lesson: &Lesson) -> Option<String> {
+    let exercise = std::fs::read(lesson.path(lessons::EXERCISE)).ok();
+    let shipped = std::fs::read(lesson.path(lessons::SHIPPED)).ok();
+    match (exercise, shipped) {
+        (_, None) => Some("shipped/exercise.rs is missing".into()),
+        (None, _) => Some("src/exercise.rs is missing".into()),
+        (Some(a), Some(b)) if a == b => None,
+        _ => {
+            let edited = std::process::Command::new("git")
+                .current_dir(crate::workspace_root())
+                .args(["diff", "--quiet", "HEAD", "--"])
+                .arg(lesson.path(lessons::EXERCISE))
+                .status()
+                .map(|s| !s.success());
+            match edited {
+                // Edited locally (a student's work): not a defect of the lesson.
+                Ok(true) => None,
+                Ok(false) => Some("committed exercise differs from shipped/exercise.rs".into()),
+                Err(_) => None,
+            }
+        }
+    }
+}
+
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.len() + 1 + word.len() > width {
+            out.push_str(&line);
+            out.push('\n');
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(&line);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lesson_names_are_unique_and_match_their_crates() {
+        let root = crate::workspace_root();
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let mut seen = std::collections::HashSet::new();
+        for lesson in LESSONS {
+            assert!(seen.insert(lesson.name), "duplicate lesson {}", lesson.name);
+            let toml = std::fs::read_to_string(lesson.path("Cargo.toml"))
+                .unwrap_or_else(|e| panic!("{}: {e}", lesson.dir));
+            assert!(
+                toml.contains(&format!("name = \"{}\"", lesson.name)),
+                "{}/Cargo.toml must name the package {}",
+                lesson.dir,
+                lesson.name
+            );
+            assert!(
+                manifest.contains(&format!("\"{}\"", lesson.dir)),
+                "{} is missing from the workspace members",
+                lesson.dir
+            );
+            for feature in ["solution", "shipped"]
+                .into_iter()
+                .chain(lesson.fixtures.iter().map(|f| f.feature))
+            {
+                assert!(
+                    toml.contains(&format!("\n{feature} = []")),
+                    "{}: feature {feature} is not declared",
+                    lesson.name
+                );
+            }
+            for rel in [
+                lessons::EXERCISE,
+                lessons::SHIPPED,
+                lessons::SOLUTION,
+                "README.md",
+            ] {
+                assert!(
+                    lesson.path(rel).is_file(),
+                    "{}/{rel} is missing",
+                    lesson.dir
+                );
+            }
+            for fixture in lesson.fixtures {
+                let file = format!("solution/{}.rs", fixture.feature.replace('-', "_"));
+                assert!(
+                    lesson.path(&file).is_file(),
+                    "{}/{file} is missing",
+                    lesson.dir
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lessons_stay_out_of_the_default_members() {
+        let manifest = std::fs::read_to_string(crate::workspace_root().join("Cargo.toml")).unwrap();
+        let defaults = manifest
+            .split("default-members")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("the workspace has default-members");
+        assert!(
+            !defaults.contains("lessons/"),
+            "lessons fail as shipped: keep them out of default-members"
+        );
+    }
+
+    #[test]
+    fn the_current_lesson_is_the_first_not_done() {
+        let mut p = Progress::default();
+        assert_eq!(current(&p).map(|l| l.name), Some(LESSONS[0].name));
+        p.set(LESSONS[0].name, true);
+        assert_eq!(current(&p).map(|l| l.name), Some(LESSONS[1].name));
+        for l in LESSONS {
+            p.set(l.name, true);
+        }
+        assert!(current(&p).is_none());
+    }
+
+    #[test]
+    fn verify_judges_outcomes_strictly() {
+        let failed = Outcome::TestFailed {
+            test: "t".into(),
+            message: "lost an update".into(),
+            target: None,
+            all: "---- t stdout ----\nlost an update".into(),
+        };
+        let broken = Outcome::CompileError {
+            first_error: "error[E0133]".into(),
+        };
+        assert!(Want::Fail.judge(&failed));
+        assert!(
+            !Want::Fail.judge(&broken),
+            "a shipped exercise must compile and fail its tests"
+        );
+        assert!(
+            !Want::Pass.judge(&Outcome::NoTests),
+            "0 tests is not a pass"
+        );
+        assert!(Want::Caught(Caught::ByTest("lost an update")).judge(&failed));
+        assert!(!Want::Caught(Caught::ByTest("deadlock")).judge(&failed));
+        assert!(Want::Caught(Caught::ByCompiler("E0133")).judge(&broken));
+    }
+
+    #[test]
+    fn wrap_keeps_words_whole() {
+        assert_eq!(wrap("aa bb cc", 5), "aa bb\ncc");
+    }
+}

@@ -1,7 +1,102 @@
-//! `cargo lab` with no arguments: the welcome. (Issue 5 grows this into the runner's welcome.)
+//! `cargo lab` with no arguments: the runner's welcome. What the lab is, a live demo, and where
+//! to start.
 
-/// Prints the welcome and the article's examples.
+use crate::runner::{self, lessons::LESSONS, progress::Progress};
+
+/// Prints the welcome.
 pub fn run() -> anyhow::Result<()> {
-    println!("The Parallel FFI Lab: calling C from Rust on many threads and processes.\n");
-    crate::examples::run()
+    println!("{}", intro());
+    println!("{}", demo()?);
+    println!("{}", where_to_start(&Progress::load().unwrap_or_default()));
+    Ok(())
+}
+
+fn intro() -> &'static str {
+    "\
+The Parallel FFI Lab
+====================
+
+Can you call C from several threads at once, and what does it cost? People usually ask this
+about Python's ctypes. Here Rust calls a small C library (c_src/) through safe wrappers
+(crates/ffi), and the same shared-counter job is done five ways: racy on purpose, with a
+mutex, with an atomic, sharded per thread, and one process per worker. Every claim is backed
+by a test or a benchmark you can rerun; the book (mdbook/) walks through it, one lesson at a
+time.
+"
+}
+
+/// The live part: the article's examples through the safe API, run now.
+fn demo() -> anyhow::Result<String> {
+    let mut s = String::from("Live, on this machine, right now:\n\n");
+    s.push_str(&crate::examples::render());
+    s.push_str(
+        "\n`cargo lab demo` races two threads on C's racy counter beside the fixed kernels \
+         and counts the lost updates.\n",
+    );
+    Ok(s)
+}
+
+fn where_to_start(progress: &Progress) -> String {
+    let mut s = String::from("Where to start\n--------------\n\n");
+    match runner::current(progress) {
+        Some(lesson) => {
+            let n = LESSONS
+                .iter()
+                .position(|l| l.name == lesson.name)
+                .map_or(1, |i| i + 1);
+            let done = LESSONS.len() - LESSONS.iter().skip(n - 1).count();
+            if done > 0 {
+                s.push_str(&format!(
+                    "You have done {done} of {} lessons.\n",
+                    LESSONS.len()
+                ));
+            }
+            s.push_str(&format!(
+                "Lesson {n} of {}: {} ({}).\n\n\
+                 1. Read the chapter: {} (or `cargo lab book serve`).\n\
+                 2. Edit {}/src/exercise.rs: the lines marked TODO.\n\
+                 3. Check it: `cargo lab check` (or `{}`). Stuck? `cargo lab hint`.\n\
+                 \n\
+                 `cargo lab list` shows every lesson; `cargo lab watch` re-checks on every save;\n\
+                 `cargo lab reset {}` puts the exercise back as shipped.\n",
+                LESSONS.len(),
+                lesson.name,
+                lesson.topic,
+                lesson.chapter,
+                lesson.dir,
+                lesson.test_command(),
+                lesson.name,
+            ));
+        }
+        None => s.push_str(
+            "Every lesson is done. `cargo lab bench` measures the costs on your machine, and\n\
+             `cargo lab verify` proves every exercise honest.\n",
+        ),
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_student_is_sent_to_the_first_lesson() {
+        let text = where_to_start(&Progress::default());
+        assert!(text.contains("Lesson 1 of 7: calling-c"), "{text}");
+        assert!(
+            text.contains("lessons/01-calling-c/src/exercise.rs"),
+            "{text}"
+        );
+        assert!(text.contains("cargo lab check"), "{text}");
+    }
+
+    #[test]
+    fn progress_moves_the_starting_point() {
+        let mut p = Progress::default();
+        p.set("calling-c", true);
+        let text = where_to_start(&p);
+        assert!(text.contains("You have done 1 of 7 lessons"), "{text}");
+        assert!(text.contains("Lesson 2 of 7: data-race"), "{text}");
+    }
 }

@@ -1,0 +1,368 @@
+//! Running one lesson's tests under a time limit, and reading cargo's and libtest's output
+//! into one plain verdict: passed, did not compile, a test failed (which one, and why), or
+//! stopped at the time limit.
+
+use std::fmt;
+use std::process::Command;
+use std::time::Duration;
+
+use super::lessons::Lesson;
+use crate::proc::{self, Output, RunError};
+
+/// What to run: a lesson, optionally with a feature (`solution`, `shipped`, `wrong-*`) and
+/// optionally only one test target.
+#[derive(Debug, Clone)]
+pub struct Run<'a> {
+    /// The lesson.
+    pub lesson: &'a Lesson,
+    /// A cargo feature selecting another file in place of the exercise.
+    pub feature: Option<&'a str>,
+    /// Only this test target (`--test <name>`).
+    pub test_target: Option<&'a str>,
+    /// Limit for compiling (not the student's code running: generous).
+    pub build_limit: Duration,
+    /// Limit for running the tests (the student's code: a deadlock ends here).
+    pub test_limit: Duration,
+}
+
+/// The verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Every test passed; this many ran.
+    Passed {
+        /// Tests that ran and passed (loom models included).
+        tests: usize,
+    },
+    /// The code does not compile.
+    CompileError {
+        /// The compiler's first error, as it printed it.
+        first_error: String,
+    },
+    /// A test failed.
+    TestFailed {
+        /// The first failing test's name.
+        test: String,
+        /// What it printed (its panic message), trimmed.
+        message: String,
+        /// The test target it is in, e.g. `loom_model`.
+        target: Option<String>,
+        /// Every failing test's report (libtest's order), for `verify` to search.
+        all: String,
+    },
+    /// The tests did not end within the limit.
+    TimedOut {
+        /// The limit.
+        limit: Duration,
+        /// `build` or `tests`.
+        phase: &'static str,
+    },
+    /// Everything "passed" but no test ran: as bad as a failure.
+    NoTests,
+    /// Something else went wrong (cargo missing, a crash without a test name).
+    Other(String),
+}
+
+impl Outcome {
+    /// True only for [`Outcome::Passed`].
+    pub fn passed(&self) -> bool {
+        matches!(self, Outcome::Passed { .. })
+    }
+
+    /// One short line for tables.
+    pub fn short(&self) -> String {
+        match self {
+            Outcome::Passed { tests } => format!("passed ({tests} tests)"),
+            Outcome::CompileError { .. } => "does not compile".into(),
+            Outcome::TestFailed { test, .. } => format!("failed: {test}"),
+            Outcome::TimedOut { limit, phase } => {
+                format!("{phase} timed out after {} s", limit.as_secs())
+            }
+            Outcome::NoTests => "0 tests ran".into(),
+            Outcome::Other(why) => format!("error: {}", first_line(why)),
+        }
+    }
+
+    /// Everything the outcome says, for searching (verify checks fixtures' messages in it).
+    pub fn full_text(&self) -> String {
+        match self {
+            Outcome::CompileError { first_error } => first_error.clone(),
+            Outcome::TestFailed { all, .. } => all.clone(),
+            other => other.short(),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Passed { tests } => write!(f, "all {tests} tests passed"),
+            Outcome::CompileError { first_error } => {
+                writeln!(
+                    f,
+                    "your code does not compile. The compiler's first error:\n"
+                )?;
+                write!(f, "{}", indent(first_error))
+            }
+            Outcome::TestFailed {
+                test,
+                message,
+                target,
+                ..
+            } => {
+                let place = target
+                    .as_deref()
+                    .map(|t| format!(" (in tests/{t}.rs)"))
+                    .unwrap_or_default();
+                writeln!(f, "the test `{test}`{place} failed:\n")?;
+                write!(f, "{}", indent(message))?;
+                if message.contains("did not panic as expected") {
+                    write!(
+                        f,
+                        "\n\nThis test passes only when the failure it looks for happens (for \
+                         example loom FINDING a lost update). Your code never let it happen: \
+                         do the threads really overlap, and does the check really assert?"
+                    )?;
+                }
+                Ok(())
+            }
+            Outcome::TimedOut { limit, phase } => write!(
+                f,
+                "timed out after {} s: a deadlock or an endless loop? (the {phase} were \
+                 stopped; nothing is left running)",
+                limit.as_secs()
+            ),
+            Outcome::NoTests => write!(f, "no test ran: the lesson's tests are missing"),
+            Outcome::Other(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+/// Compiles, then runs, the lesson's tests, each phase under its own limit.
+pub fn run(spec: &Run<'_>) -> Outcome {
+    let root = crate::workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let command = |extra: &[&str]| {
+        let mut cmd = Command::new(&cargo);
+        cmd.current_dir(&root)
+            .args(["test", "-p", spec.lesson.name, "--color", "never"])
+            .env("RUST_BACKTRACE", "0")
+            .env_remove("RUSTFLAGS");
+        if let Some(feature) = spec.feature {
+            cmd.args(["--features", feature]);
+        }
+        if let Some(target) = spec.test_target {
+            cmd.args(["--test", target]);
+        }
+        cmd.args(extra);
+        cmd
+    };
+
+    // Phase 1: compile (cargo's own time, not the student's code).
+    match proc::run(
+        &mut command(&["--no-run"]),
+        spec.build_limit,
+        Output::Capture,
+    ) {
+        Err(RunError::TimedOut { limit, .. }) => {
+            return Outcome::TimedOut {
+                limit,
+                phase: "build",
+            };
+        }
+        Err(err) => return Outcome::Other(err.to_string()),
+        Ok(done) if !done.status.success() => {
+            return match first_compile_error(&done.stderr) {
+                Some(first_error) => Outcome::CompileError { first_error },
+                None => Outcome::Other(tail(&done.combined(), 30)),
+            };
+        }
+        Ok(_) => {}
+    }
+
+    // Phase 2: run the tests (the student's code: it may deadlock or loop forever).
+    match proc::run(&mut command(&[]), spec.test_limit, Output::Capture) {
+        Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
+            limit,
+            phase: "tests",
+        },
+        Err(err) => Outcome::Other(err.to_string()),
+        Ok(done) if done.status.success() => match passed_count(&done.stdout) {
+            0 => Outcome::NoTests,
+            tests => Outcome::Passed { tests },
+        },
+        Ok(done) => match read_failure(&done.stdout, &done.stderr) {
+            Outcome::Other(why) if why.is_empty() => Outcome::Other(tail(&done.combined(), 30)),
+            outcome => outcome,
+        },
+    }
+}
+
+/// The first `error...` block of cargo/rustc output (up to the blank line after it).
+pub fn first_compile_error(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines.iter().position(|l| {
+        (l.starts_with("error[") || l.starts_with("error:"))
+            && !l.starts_with("error: could not compile")
+    })?;
+    let block: Vec<&str> = lines[start..]
+        .iter()
+        .take_while(|l| !l.trim().is_empty())
+        .copied()
+        .collect();
+    Some(block.join("\n"))
+}
+
+/// Sum of `N passed` over every `test result:` line.
+pub fn passed_count(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("test result: "))
+        .filter_map(|l| {
+            let n = l.split(';').next()?.split_whitespace().rev().nth(1)?;
+            n.parse::<usize>().ok()
+        })
+        .sum()
+}
+
+/// Reads libtest's report: the first `---- name stdout ----` section, or the first panic of a
+/// test binary that crashed before it could report.
+pub fn read_failure(stdout: &str, stderr: &str) -> Outcome {
+    let target = stderr
+        .lines()
+        .find_map(|l| l.split("--test ").nth(1))
+        .map(|t| t.trim_end_matches('`').trim().to_string());
+    let lines: Vec<&str> = stdout.lines().collect();
+    if let Some(start) = lines
+        .iter()
+        .position(|l| l.starts_with("---- ") && l.ends_with(" stdout ----"))
+    {
+        let test = lines[start]
+            .trim_start_matches("---- ")
+            .trim_end_matches(" stdout ----")
+            .to_string();
+        let body: Vec<&str> = lines[start + 1..]
+            .iter()
+            .take_while(|l| !l.starts_with("---- ") && **l != "failures:")
+            .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+            .copied()
+            .collect();
+        let end = lines[start..]
+            .iter()
+            .rposition(|l| l.starts_with("---- "))
+            .map(|i| start + i)
+            .and_then(|last| {
+                lines[last..]
+                    .iter()
+                    .position(|l| *l == "failures:")
+                    .map(|i| last + i)
+            })
+            .unwrap_or(lines.len());
+        return Outcome::TestFailed {
+            test,
+            message: body.join("\n").trim().to_string(),
+            target,
+            all: lines[start..end].join("\n"),
+        };
+    }
+    // A test binary that aborted (e.g. a panic while panicking) prints no report: show the
+    // first panic instead.
+    let text = format!("{stdout}\n{stderr}");
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(start) = lines.iter().position(|l| l.contains("panicked at")) {
+        let test = lines[start]
+            .split('\'')
+            .nth(1)
+            .unwrap_or("a test")
+            .to_string();
+        let body: Vec<&str> = lines[start..]
+            .iter()
+            .take_while(|l| !l.trim().is_empty() && !l.starts_with("stack backtrace"))
+            .filter(|l| !l.starts_with("note: run with `RUST_BACKTRACE"))
+            .copied()
+            .collect();
+        return Outcome::TestFailed {
+            test,
+            message: body.join("\n"),
+            target,
+            all: text.clone(),
+        };
+    }
+    Outcome::Other(String::new())
+}
+
+fn indent(text: &str) -> String {
+    text.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn tail(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LIBTEST_FAILURE: &str = "\nrunning 2 tests\ntest a ... ok\ntest b ... FAILED\n\n\
+        failures:\n\n---- b stdout ----\n\nthread 'b' (123) panicked at tests/x.rs:3:5:\n\
+        assertion `left == right` failed: lost an update\n  left: 1\n right: 2\n\
+        note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\n\n\
+        failures:\n    b\n\ntest result: FAILED. 1 passed; 1 failed; 0 ignored\n";
+
+    #[test]
+    fn the_first_failing_test_and_its_message_are_read() {
+        let stderr = "error: test failed, to rerun pass `-p locks --test loom_model`\n";
+        let got = read_failure(LIBTEST_FAILURE, stderr);
+        let Outcome::TestFailed {
+            test,
+            message,
+            target,
+            ..
+        } = got
+        else {
+            panic!("expected a test failure, got {got:?}");
+        };
+        assert_eq!(test, "b");
+        assert!(message.contains("lost an update"), "{message}");
+        assert!(message.contains("left: 1"), "{message}");
+        assert!(!message.contains("RUST_BACKTRACE"), "{message}");
+        assert_eq!(target.as_deref(), Some("loom_model"));
+    }
+
+    #[test]
+    fn a_crash_without_a_report_shows_the_first_panic() {
+        let stderr = "thread 'm' (9) panicked at src/x.rs:1:1:\nboom\nstack backtrace:\n  0: x\n";
+        let Outcome::TestFailed { test, message, .. } = read_failure("", stderr) else {
+            panic!("expected a test failure");
+        };
+        assert_eq!(test, "m");
+        assert!(message.contains("boom"));
+        assert!(!message.contains("stack backtrace"));
+    }
+
+    #[test]
+    fn the_first_compile_error_block_is_extracted() {
+        let stderr = "   Compiling x v0.1.0\nwarning: unused\n\nerror[E0133]: call to unsafe \
+                      function\n --> src/a.rs:1:1\n  |\n\nerror: aborting\n\
+                      error: could not compile `x`\n";
+        let got = first_compile_error(stderr).unwrap();
+        assert!(got.starts_with("error[E0133]"), "{got}");
+        assert!(got.contains("src/a.rs:1:1"), "{got}");
+        assert!(!got.contains("aborting"), "{got}");
+    }
+
+    #[test]
+    fn passed_tests_are_summed_over_binaries() {
+        let out = "test result: ok. 2 passed; 0 failed; 0 ignored\n\
+                   test result: ok. 3 passed; 0 failed; 0 ignored\n";
+        assert_eq!(passed_count(out), 5);
+        assert_eq!(passed_count("test result: ok. 0 passed; 0 failed"), 0);
+    }
+}

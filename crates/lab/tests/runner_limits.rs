@@ -1,0 +1,149 @@
+//! The runner never hangs and always says what went wrong: a deadlock and an endless loop end
+//! with a timeout message, a compile error is shown plainly, progress is read back by `list`.
+//!
+//! These run the real `lab` binary, which runs `cargo test -p <lesson>` with a wrong-answer
+//! fixture selected by a feature (the maintainers' hidden `--variant` option).
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn lab(args: &[&str], progress: &std::path::Path) -> (bool, String, Duration) {
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(args)
+        .env("LAB_PROGRESS", progress)
+        .output()
+        .expect("the lab binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text, started.elapsed())
+}
+
+fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.json");
+    (dir, path)
+}
+
+// ANCHOR: deadlock_test
+#[test]
+fn a_deadlocking_answer_ends_with_a_timeout_message() {
+    let (_dir, progress) = progress_file();
+    // The fixture takes a mutex and then calls a method that takes it again. Only the
+    // real-thread tests run, so nothing but the time limit can stop it.
+    let (ok, text, elapsed) = lab(
+        &[
+            "check",
+            "locks",
+            "--variant",
+            "wrong-deadlock",
+            "--test",
+            "threads",
+            "--timeout",
+            "5",
+        ],
+        &progress,
+    );
+    assert!(!ok, "a deadlock must not pass:\n{text}");
+    assert!(
+        text.contains("timed out after 5 s: a deadlock or an endless loop?"),
+        "expected the timeout message, got:\n{text}"
+    );
+    // Building may take a while on a cold cache; the tests themselves are stopped at 5 s.
+    assert!(elapsed < Duration::from_secs(600), "took {elapsed:?}");
+}
+// ANCHOR_END: deadlock_test
+
+#[test]
+fn an_endless_loop_ends_with_a_timeout_message() {
+    let (_dir, progress) = progress_file();
+    let (ok, text, _) = lab(
+        &[
+            "check",
+            "calling-c",
+            "--variant",
+            "wrong-endless-loop",
+            "--timeout",
+            "5",
+        ],
+        &progress,
+    );
+    assert!(!ok, "an endless loop must not pass:\n{text}");
+    assert!(
+        text.contains("timed out after 5 s"),
+        "expected the timeout message, got:\n{text}"
+    );
+}
+
+#[test]
+fn a_compile_error_is_shown_plainly() {
+    let (_dir, progress) = progress_file();
+    let (ok, text, _) = lab(
+        &["check", "calling-c", "--variant", "wrong-raw-call"],
+        &progress,
+    );
+    assert!(!ok, "code that does not compile must not pass:\n{text}");
+    assert!(
+        text.contains("does not compile"),
+        "expected a plain verdict:\n{text}"
+    );
+    assert!(
+        text.contains("error[E0133]") && text.contains("wrong_raw_call.rs"),
+        "expected the compiler's first error, pointing at the file:\n{text}"
+    );
+}
+
+#[test]
+fn a_failing_test_is_named_with_its_message() {
+    let (_dir, progress) = progress_file();
+    let (ok, text, _) = lab(
+        &["check", "atomics", "--variant", "wrong-unpadded"],
+        &progress,
+    );
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains("the test `neighbouring_slots_sit_on_different_cache_lines`")
+            && text.contains("share a 64-byte cache line"),
+        "expected the failing test's name and message:\n{text}"
+    );
+}
+
+#[test]
+fn the_solution_passes_and_list_reads_progress_back() {
+    let (_dir, progress) = progress_file();
+    let (ok, text, _) = lab(&["check", "calling-c", "--variant", "solution"], &progress);
+    assert!(ok, "the solution must pass:\n{text}");
+    assert!(text.contains("tests passed"), "{text}");
+    // Checking a variant never records progress: only the student's own exercise counts.
+    assert!(
+        !progress.exists(),
+        "a variant check must not record progress"
+    );
+
+    std::fs::write(&progress, r#"{"done": ["calling-c"]}"#).unwrap();
+    let (ok, text, _) = lab(&["list"], &progress);
+    assert!(ok, "{text}");
+    let line = |name: &str| {
+        text.lines()
+            .find(|l| l.contains(&format!(" {name} ")))
+            .unwrap_or_else(|| panic!("no row for {name}:\n{text}"))
+            .to_string()
+    };
+    assert!(line("calling-c").contains("done"), "{text}");
+    assert!(line("data-race").contains("current"), "{text}");
+    assert!(text.contains("1 of 7 lessons done"), "{text}");
+}
+
+#[test]
+fn an_unknown_lesson_is_named_in_the_error() {
+    let (_dir, progress) = progress_file();
+    let (ok, text, _) = lab(&["check", "no-such-lesson"], &progress);
+    assert!(!ok);
+    assert!(
+        text.contains("no lesson is called `no-such-lesson`") && text.contains("data-race"),
+        "{text}"
+    );
+}

@@ -1,0 +1,40 @@
+// WRONG ANSWER (fixture): a loop that never advances. The runner must stop it with a
+// clear timeout message instead of hanging.
+
+use crate::Overflow;
+
+// ANCHOR: squares
+/// Squares every input in C, or reports the first input whose square does not fit in an `int`.
+pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
+    xs.iter()
+        .enumerate()
+        .map(|(index, &value)| ffi::square(value).ok_or(Overflow { index, value }))
+        .collect()
+}
+// ANCHOR_END: squares
+
+// ANCHOR: squared
+/// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
+pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
+    let mut out = vec![0.0; input.len()];
+    ffi::square_array(input, &mut out)?;
+    Ok(out)
+}
+// ANCHOR_END: squared
+
+// ANCHOR: total
+/// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
+pub fn total(xs: &[i32]) -> Option<i32> {
+    let mut sum = 0;
+    for &x in xs {
+        // Retries a call that can never succeed: on overflow this loops forever.
+        loop {
+            if let Some(s) = ffi::add(sum, x) {
+                sum = s;
+                break;
+            }
+        }
+    }
+    Some(sum)
+}
+// ANCHOR_END: total

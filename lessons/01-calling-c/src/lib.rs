@@ -1,0 +1,31 @@
+//! # Lesson 1, `calling-c`: calling C safely
+//!
+//! Edit `src/exercise.rs` (only that file), then run `cargo test -p calling-c`.
+//! The book chapter is `mdbook/src/lessons/01-calling-c.md`; `cargo lab hint calling-c` helps.
+//!
+//! The types the tests check are defined here, so the exercise cannot change them.
+
+// ANCHOR: overflow
+/// The input at `index` is `value`, and `value²` does not fit in a C `int`: calling C's
+/// `square` on it would be undefined behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overflow {
+    /// Where the input sits in the slice.
+    pub index: usize,
+    /// The input itself.
+    pub value: i32,
+}
+// ANCHOR_END: overflow
+
+// The exercise file, or with a feature the solution, the shipped copy or a wrong answer.
+#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
+#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
+#[cfg_attr(feature = "wrong-saturating", path = "../solution/wrong_saturating.rs")]
+#[cfg_attr(feature = "wrong-raw-call", path = "../solution/wrong_raw_call.rs")]
+#[cfg_attr(
+    feature = "wrong-endless-loop",
+    path = "../solution/wrong_endless_loop.rs"
+)]
+pub mod exercise;
+
+pub use exercise::{squared, squares, total};

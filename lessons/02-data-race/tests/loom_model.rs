@@ -1,0 +1,34 @@
+//! Grading loom models for lesson 2 (`data-race`). Do not edit: edit `src/exercise.rs`.
+//!
+//! loom runs the exercise (the `model` build, with loom's threads) over every interleaving of
+//! two threads that increment once each.
+
+use data_race::model::exercise::count_on_threads;
+use data_race::model::sync::Arc;
+use data_race::{LockedModel, RacyModel};
+
+// ANCHOR: locked_model_test
+#[test]
+fn the_locked_model_never_loses_an_update() {
+    loom::model(|| {
+        let total = count_on_threads(Arc::new(LockedModel::default()), 2, 1);
+        assert_eq!(
+            total, 2,
+            "the locked counter lost an update: read the counter only after joining every thread"
+        );
+    });
+}
+// ANCHOR_END: locked_model_test
+
+// ANCHOR: racy_model_test
+/// The test passes only if loom FINDS the interleaving that loses an increment: both threads
+/// load 0, both store 1. If your threads never overlap, loom finds nothing and this fails.
+#[test]
+#[should_panic(expected = "racy model lost an update")]
+fn loom_finds_the_racy_model_losing_an_update() {
+    loom::model(|| {
+        let total = count_on_threads(Arc::new(RacyModel::default()), 2, 1);
+        assert_eq!(total, 2, "the racy model lost an update");
+    });
+}
+// ANCHOR_END: racy_model_test

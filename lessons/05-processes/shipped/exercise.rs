@@ -1,0 +1,47 @@
+// Lesson 5, `processes`: edit this file, then run `cargo test -p processes`.
+//
+// Each worker is a separate process with its own copy of C's racy global, so no lock is needed
+// anywhere. What can go wrong is at the boundary: a reply that is not a valid frame, a worker
+// that crashes. Neither may ever be counted as 0 without a word.
+
+use std::path::Path;
+
+use crate::{Fault, Job, MAGIC};
+
+// ANCHOR: decode_reply
+/// Reads one worker's reply: exactly `REPLY_LEN` bytes, `MAGIC` first, then a little-endian
+/// `u64` count.
+pub fn decode_reply(bytes: &[u8]) -> Result<u64, Fault> {
+    // TODO: this accepts anything: a short reply is padded with zeros and garbage is read as
+    // a number. Return `Err(Fault::Malformed(..))` unless `bytes` is exactly `crate::REPLY_LEN` long
+    // and starts with `MAGIC`; only then read the count with `u64::from_le_bytes`.
+    let mut count = [0u8; 8];
+    for (dst, src) in count.iter_mut().zip(bytes.iter().skip(MAGIC.len())) {
+        *dst = *src;
+    }
+    Ok(u64::from_le_bytes(count))
+}
+// ANCHOR_END: decode_reply
+
+// ANCHOR: count_in_processes
+/// Starts one worker process per job, all at once, waits for every one of them, and returns
+/// the sum of their counts, or the first fault.
+pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
+    let children = jobs
+        .iter()
+        .map(|job| job.command(worker).spawn())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Fault::Spawn(format!("{}: {e}", worker.display())))?;
+    let mut total: u64 = 0;
+    for child in children {
+        let output = child
+            .wait_with_output()
+            .map_err(|e| Fault::Crashed(e.to_string()))?;
+        // TODO: a worker that crashed or exited non-zero must be reported as
+        // `Fault::Crashed(..)` (check `output.status.success()`), and a malformed reply must be
+        // passed on, not counted as 0. Add with `checked_add` (`Fault::Overflow` if it fails).
+        total += decode_reply(&output.stdout).unwrap_or(0);
+    }
+    Ok(total)
+}
+// ANCHOR_END: count_in_processes

@@ -1,0 +1,105 @@
+//! # Lesson 5, `processes`: isolation, a framed reply, and faults
+//!
+//! Edit `src/exercise.rs` (only that file), then run `cargo test -p processes`.
+//! The book chapter is `mdbook/src/lessons/05-processes.md`; `cargo lab hint processes` helps.
+//!
+//! The worker (`src/bin/processes-worker.rs`) takes C's racy counter, increments it `n` times
+//! and replies with one 12-byte frame on stdout: the magic bytes `LAB1`, then the count as a
+//! little-endian `u64`. Every worker is its own process, with its own copy of the C global:
+//! no lock is needed. The full version, with a pool, request frames, deadlines and retries,
+//! is the `isolated` crate.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+// ANCHOR: protocol
+/// The first four bytes of every reply.
+pub const MAGIC: [u8; 4] = *b"LAB1";
+/// A reply is exactly this long: the magic, then a little-endian `u64`.
+pub const REPLY_LEN: usize = 12;
+// ANCHOR_END: protocol
+
+// ANCHOR: fault
+/// Why counting in processes failed. Nothing is ever silently counted as 0.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// A worker could not be started.
+    Spawn(String),
+    /// A worker did not exit cleanly (crashed, was killed, or exited non-zero).
+    Crashed(String),
+    /// A worker's reply is not a valid frame.
+    Malformed(String),
+    /// The total does not fit in a `u64`.
+    Overflow,
+}
+// ANCHOR_END: fault
+
+/// Misbehaviour a worker can be asked for, to test fault handling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerFault {
+    /// Counts, then aborts (SIGABRT) without replying.
+    Abort,
+    /// Replies with four bytes of text instead of a frame, then exits 0.
+    Garbage,
+    /// Replies with the magic and 3 of the 8 count bytes, then exits 0.
+    Short,
+    /// Replies with a correct frame, then exits with status 3.
+    ExitNonZero,
+}
+
+impl WorkerFault {
+    /// The worker's command-line word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            WorkerFault::Abort => "abort",
+            WorkerFault::Garbage => "garbage",
+            WorkerFault::Short => "short",
+            WorkerFault::ExitNonZero => "exit-nonzero",
+        }
+    }
+}
+
+/// One worker's job: how many increments, and (for tests) how to misbehave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Job {
+    /// Increments the worker makes on its own copy of the C counter.
+    pub increments: u64,
+    /// Misbehaviour, for fault tests.
+    pub fault: Option<WorkerFault>,
+}
+
+impl Job {
+    /// A well-behaved job.
+    pub fn count(increments: u64) -> Self {
+        Job {
+            increments,
+            fault: None,
+        }
+    }
+
+    /// The command that starts this job's worker, with its stdout piped back to us.
+    pub fn command(&self, worker: &Path) -> Command {
+        let mut cmd = Command::new(worker);
+        cmd.arg(self.increments.to_string());
+        if let Some(fault) = self.fault {
+            cmd.arg(fault.word());
+        }
+        cmd.stdin(Stdio::null()).stdout(Stdio::piped());
+        cmd
+    }
+}
+
+// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
+#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
+#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
+#[cfg_attr(
+    feature = "wrong-ignores-exit-status",
+    path = "../solution/wrong_ignores_exit_status.rs"
+)]
+#[cfg_attr(
+    feature = "wrong-no-length-check",
+    path = "../solution/wrong_no_length_check.rs"
+)]
+pub mod exercise;
+
+pub use exercise::{count_in_processes, decode_reply};

@@ -1,0 +1,56 @@
+//! # Lesson 6, `arrays`: arrays and batching
+//!
+//! Edit `src/exercise.rs` (only that file), then run `cargo test -p arrays`.
+//! The book chapter is `mdbook/src/lessons/06-arrays.md`; `cargo lab hint arrays` helps.
+//!
+//! The exercise calls C's `square_array` through [`c::square_array`], which is
+//! `ffi::square_array` plus two counters the tests read: how many times the code crossed into
+//! C, and how many of those crossings ran outside rayon's thread pool.
+
+// ANCHOR: c_facade
+/// `ffi::square_array`, counted.
+pub mod c {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    static CALLS: AtomicUsize = AtomicUsize::new(0);
+    static OUTSIDE_POOL: AtomicUsize = AtomicUsize::new(0);
+
+    /// Squares `input` into `out` in one C call (see `ffi::square_array`), and counts the call.
+    pub fn square_array(input: &[f64], out: &mut [f64]) -> Result<(), ffi::LengthMismatch> {
+        CALLS.fetch_add(1, Ordering::Relaxed);
+        if rayon::current_thread_index().is_none() {
+            OUTSIDE_POOL.fetch_add(1, Ordering::Relaxed);
+        }
+        ffi::square_array(input, out)
+    }
+
+    /// Calls into C since the last [`reset`].
+    pub fn calls() -> usize {
+        CALLS.load(Ordering::Relaxed)
+    }
+
+    /// Calls made from a thread outside rayon's pool since the last [`reset`].
+    pub fn calls_outside_pool() -> usize {
+        OUTSIDE_POOL.load(Ordering::Relaxed)
+    }
+
+    /// Sets both counters to 0.
+    pub fn reset() {
+        CALLS.store(0, Ordering::Relaxed);
+        OUTSIDE_POOL.store(0, Ordering::Relaxed);
+    }
+}
+// ANCHOR_END: c_facade
+
+// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
+#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
+#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
+#[cfg_attr(feature = "wrong-sequential", path = "../solution/wrong_sequential.rs")]
+#[cfg_attr(feature = "wrong-per-item", path = "../solution/wrong_per_item.rs")]
+#[cfg_attr(
+    feature = "wrong-no-length-check",
+    path = "../solution/wrong_no_length_check.rs"
+)]
+pub mod exercise;
+
+pub use exercise::square_parallel;

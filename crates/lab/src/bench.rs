@@ -45,6 +45,10 @@ pub struct BenchArgs {
     /// --quick).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run only these comparisons (repeatable: calls, counters, arrays, processes, python);
+    /// results then go to target/bench-only/ unless --out says otherwise.
+    #[arg(long)]
+    pub only: Vec<String>,
 }
 
 /// How big and how many: one set for the full run, one for `--quick`.
@@ -157,8 +161,22 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     } else {
         Sizes::full()
     };
+    for o in &args.only {
+        anyhow::ensure!(
+            report::GROUPS.iter().any(|(g, _)| g == o),
+            "--only {o}: no such comparison; choose from {}",
+            report::GROUPS
+                .iter()
+                .map(|(g, _)| *g)
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let selected = |group: &str| args.only.is_empty() || args.only.iter().any(|o| o == group);
     let out_dir = args.out.clone().unwrap_or_else(|| {
-        if args.quick {
+        if !args.only.is_empty() {
+            root.join("target/bench-only")
+        } else if args.quick {
             root.join("target/bench-quick")
         } else {
             root.join("mdbook/src/figures")
@@ -220,44 +238,68 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         )
         .target("≤ 2 ns per C call", 1.0),
     );
-    results.measurements.extend(calls);
+    if !selected(calls::GROUP) {
+        results.ratios.clear();
+    } else {
+        results.measurements.extend(calls);
+    }
+
+    let not_selected = |group: &str| Skipped {
+        group: group.into(),
+        reason: "not selected (--only)".into(),
+    };
 
     results.skipped.push(Skipped {
         group: "counters".into(),
         reason: "the counter kernels (issue 3) are not in this build yet".into(),
     });
 
-    let (ms, ratios) = arrays::run(&sizes, &mut tick)?;
-    results.measurements.extend(ms);
-    results.ratios.extend(ratios);
+    if selected(arrays::GROUP) {
+        let (ms, ratios) = arrays::run(&sizes, &mut tick)?;
+        results.measurements.extend(ms);
+        results.ratios.extend(ratios);
+    } else {
+        results.skipped.push(not_selected(arrays::GROUP));
+    }
 
-    match processes::run(&sizes, &mut tick) {
-        Ok((ms, ratios)) => {
-            results.measurements.extend(ms);
-            results.ratios.extend(ratios);
-        }
-        Err(err) => {
-            bar.println(format!("process comparisons skipped: {err:#}"));
-            results.skipped.push(Skipped {
-                group: processes::GROUP.into(),
-                reason: format!("{err:#}"),
-            });
+    if !selected(processes::GROUP) {
+        results.skipped.push(not_selected(processes::GROUP));
+    } else {
+        match processes::run(&sizes, &mut tick) {
+            Ok((ms, ratios)) => {
+                results.measurements.extend(ms);
+                results.ratios.extend(ratios);
+            }
+            Err(err) => {
+                bar.println(format!("process comparisons skipped: {err:#}"));
+                results.skipped.push(Skipped {
+                    group: processes::GROUP.into(),
+                    reason: format!("{err:#}"),
+                });
+            }
         }
     }
 
-    match python::run(&sizes, &scratch, &checked, &mut tick) {
-        Ok((ms, ratios, version)) => {
-            results.measurements.extend(ms);
-            results.ratios.extend(ratios);
-            results.python = Some(version);
+    if !selected(python::GROUP) {
+        results.skipped.push(not_selected(python::GROUP));
+    } else {
+        match python::run(&sizes, &scratch, &checked, &mut tick) {
+            Ok((ms, ratios, version)) => {
+                results.measurements.extend(ms);
+                results.ratios.extend(ratios);
+                results.python = Some(version);
+            }
+            Err(err) => {
+                bar.println(format!("Python side skipped: {err:#}"));
+                results.skipped.push(Skipped {
+                    group: python::GROUP.into(),
+                    reason: format!("{err:#}"),
+                });
+            }
         }
-        Err(err) => {
-            bar.println(format!("Python side skipped: {err:#}"));
-            results.skipped.push(Skipped {
-                group: python::GROUP.into(),
-                reason: format!("{err:#}"),
-            });
-        }
+    }
+    if !selected(calls::GROUP) {
+        results.skipped.push(not_selected(calls::GROUP));
     }
 
     tick("writing tables and figures");

@@ -1,12 +1,157 @@
-//! `cargo lab demo`: live counter demo (issue 3 and 4 fill this).
+//! `cargo lab demo`: the shared-counter job done every way, live, then threads against processes.
+//!
+//! The counter table runs each kernel once with its threads pinned to different cores, so they
+//! really run at the same time: the racy kernel visibly loses increments, the fixed ones are
+//! exact, and the time column shows what each fix costs. Timing is shown, never asserted.
 
+use std::sync::Mutex;
+
+use anyhow::bail;
 use clap::Args;
+use counter::{Config, Strategy};
+
+use crate::Table;
 
 /// Options for `cargo lab demo`.
 #[derive(Debug, Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Threads per kernel (pinned to cores round-robin).
+    #[arg(long, default_value_t = 2)]
+    pub threads: usize,
+    /// Increments per thread.
+    #[arg(long, default_value_t = 5_000_000)]
+    pub increments: u64,
+}
 
-/// Runs the demo.
-pub fn run(_args: &DemoArgs) -> anyhow::Result<()> {
-    anyhow::bail!("the demo arrives with the kernel crates")
+// ANCHOR: strategies
+/// Every counter kernel, in the order the book tells them.
+pub const STRATEGIES: [Strategy; 6] = [
+    racy::STRATEGY,
+    mutex::C_STRATEGY,
+    mutex::RUST_STRATEGY,
+    atomic::STRATEGY,
+    sharded::STRATEGY,
+    sharded::UNPADDED_STRATEGY,
+];
+// ANCHOR_END: strategies
+
+static ONE_TABLE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Runs the demo: the counter table, then the processes half.
+pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
+    println!(
+        "The shared-counter job: {} threads (pinned to cores) each add {} to a counter in C.\n",
+        args.threads, args.increments
+    );
+    print!("{}", counters_table(args.threads, args.increments)?);
+    println!(
+        "\nThe racy kernel loses increments when two cores load the same value and both store \
+         it plus one. How many depends on timing; that it can lose them at all is proven by loom \
+         (`cargo lab loom`) and ThreadSanitizer (`cargo lab tsan`).\n"
+    );
+    crate::demo_processes::run()
+}
+
+/// Runs every kernel once with `threads` pinned threads × `increments` and renders the table:
+/// expected, observed, lost, time, increments per second.
+pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String> {
+    if threads == 0 || threads > 256 {
+        bail!("threads must be 1..=256, got {threads}");
+    }
+    if increments == 0 {
+        bail!("increments must be at least 1");
+    }
+    // The kernels' counters are process-global C state: one table at a time per process.
+    let _one = ONE_TABLE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let cfg = Config::new(threads, increments);
+    let mut table = Table::new([
+        "kernel",
+        "expected",
+        "observed",
+        "lost",
+        "time",
+        "increments/s",
+        "how",
+    ]);
+    for strategy in &STRATEGIES {
+        let tally = (strategy.run)(&cfg);
+        let lost = if tally.lost == 0 {
+            "0".to_string()
+        } else {
+            format!(
+                "{} ({:.1} %)",
+                grouped(tally.lost),
+                100.0 * tally.lost_fraction()
+            )
+        };
+        table.row([
+            strategy.name.to_string(),
+            grouped(tally.expected),
+            grouped(tally.observed),
+            lost,
+            format!("{:.1} ms", tally.elapsed.as_secs_f64() * 1e3),
+            per_second(tally.increments_per_sec()),
+            strategy.how.to_string(),
+        ]);
+    }
+    Ok(table.render())
+}
+
+/// `12345678` → `12,345,678`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `2.6e9` → `2.60 G/s`.
+fn per_second(rate: f64) -> String {
+    if rate >= 1e9 {
+        format!("{:.2} G/s", rate / 1e9)
+    } else {
+        format!("{:.0} M/s", rate / 1e6)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big_numbers_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(12_345_678), "12,345,678");
+    }
+
+    #[test]
+    fn the_table_has_a_row_per_kernel_and_fixed_kernels_lose_nothing() {
+        let table = counters_table(2, 1000).unwrap();
+        for strategy in &STRATEGIES {
+            let row = table
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} ", strategy.name)))
+                .unwrap_or_else(|| panic!("no row for {}:\n{table}", strategy.name));
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            assert_eq!(cells[2], "2,000", "{row}");
+            if strategy.exact {
+                assert_eq!((cells[3], cells[4]), ("2,000", "0"), "{row}");
+            }
+        }
+    }
+
+    #[test]
+    fn zero_threads_is_a_clear_error() {
+        let err = counters_table(0, 10).unwrap_err();
+        assert!(err.to_string().contains("threads must be"), "{err}");
+    }
 }

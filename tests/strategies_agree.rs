@@ -1,0 +1,51 @@
+//! Every fixed counter kernel gives the same, exact total for the same job; the racy kernel is
+//! listed too, and only checked for a consistent tally (its losses depend on timing).
+#![cfg(not(loom))]
+
+use std::sync::Mutex;
+
+use counter::{Config, Strategy};
+
+/// The kernels use process-global C counters (and `racy` and `mutex-rust` share one), while the
+/// tests of one binary run in parallel threads: each test holds this lock for its jobs.
+static ONE_JOB_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Every kernel the lab has, in the order of the book.
+const ALL: [Strategy; 6] = [
+    racy::STRATEGY,
+    mutex::C_STRATEGY,
+    mutex::RUST_STRATEGY,
+    atomic::STRATEGY,
+    sharded::STRATEGY,
+    sharded::UNPADDED_STRATEGY,
+];
+
+#[test]
+fn every_fixed_strategy_gives_the_same_exact_total() {
+    let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    for (threads, increments) in [(2, 30_000), (3, 10_001), (4, 25_000)] {
+        let cfg = Config::new(threads, increments);
+        let totals: Vec<(&str, u64)> = ALL
+            .iter()
+            .filter(|s| s.exact)
+            .map(|s| (s.name, (s.run)(&cfg).observed))
+            .collect();
+        assert_eq!(totals.len(), 5, "five fixed strategies");
+        for (name, total) in &totals {
+            assert_eq!(
+                *total,
+                cfg.expected(),
+                "{name} disagrees at {threads} x {increments}: {totals:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_racy_strategy_reports_a_consistent_tally() {
+    let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let tally = (racy::STRATEGY.run)(&Config::new(2, 50_000));
+    assert_eq!(tally.expected, 100_000);
+    assert_eq!(tally.lost, tally.expected - tally.observed);
+    assert!(tally.observed <= tally.expected);
+}

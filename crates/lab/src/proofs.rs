@@ -312,6 +312,44 @@ pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
     let build_limit = Duration::from_secs(args.build_limit_secs);
 
     // 1. The C pthread driver, built by gcc with its TSan runtime.
+    let driver = build_c_driver(&root, &out_dir, build_limit)?;
+
+    // 2. The Rust example, with the C library built by crates/ffi/build.rs under TSan.
+    let mut cargo_build = Command::new(cargo());
+    cargo_build
+        .current_dir(&root)
+        .args(["build", "--target-dir", "target/tsan", "-p", "counter"])
+        .args(["--example", "tsan_kernels"])
+        .env("LAB_SANITIZE", "thread");
+    println!("$ LAB_SANITIZE=thread {}", describe(&cargo_build));
+    let built = proc::run(&mut cargo_build, build_limit, Output::Capture)?;
+    if !built.status.success() {
+        bail!("the TSan build failed:\n{}", tail(&built.combined(), 60));
+    }
+    let example = out_dir.join("debug/examples/tsan_kernels");
+
+    let counts = [args.threads.to_string(), args.increments.to_string()];
+    let mut table = tsan_table();
+    let mut wrong = check_cases(&driver, C_DRIVER_CASES, &counts, &mut table)?;
+    wrong.extend(check_cases(&example, RUST_CASES, &counts, &mut table)?);
+    println!("\n{}", table.render());
+    println!(
+        "mutex-rust (parking_lot around the racy C call) is checked by loom only: parking_lot's \
+         futex is invisible to TSan, which would report the correct program as racy."
+    );
+    if !wrong.is_empty() {
+        bail!(
+            "ThreadSanitizer's verdict was not the expected one for: {}",
+            wrong.join(", ")
+        );
+    }
+    println!("tsan: racy reported from C and from Rust; every fixed kernel clean");
+    Ok(())
+}
+
+/// Compiles `c_src/driver_tsan.c` and `c_src/counter.c` with gcc's `-fsanitize=thread` into
+/// `out_dir/driver_tsan`.
+fn build_c_driver(root: &Path, out_dir: &Path, limit: Duration) -> anyhow::Result<PathBuf> {
     let driver = out_dir.join("driver_tsan");
     let c_src = root.join("c_src");
     let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "gcc".into()));
@@ -329,7 +367,7 @@ pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
     .arg("-o")
     .arg(&driver);
     println!("$ {}", describe(&cc));
-    let built = proc::run(&mut cc, build_limit, Output::Capture)?;
+    let built = proc::run(&mut cc, limit, Output::Capture)?;
     if !built.status.success() {
         bail!(
             "the C driver did not build with -fsanitize=thread (is gcc's libtsan installed? \
@@ -337,37 +375,31 @@ pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
             built.combined()
         );
     }
+    Ok(driver)
+}
 
-    // 2. The Rust example, with the C library built by crates/ffi/build.rs under TSan.
-    let mut cargo_build = Command::new(cargo());
-    cargo_build
-        .current_dir(&root)
-        .args(["build", "--target-dir", "target/tsan", "-p", "counter"])
-        .args(["--example", "tsan_kernels"])
-        .env("LAB_SANITIZE", "thread");
-    println!("$ LAB_SANITIZE=thread {}", describe(&cargo_build));
-    let built = proc::run(&mut cargo_build, build_limit, Output::Capture)?;
-    if !built.status.success() {
-        bail!("the TSan build failed:\n{}", tail(&built.combined(), 60));
-    }
-    let example = out_dir.join("debug/examples/tsan_kernels");
-
-    let counts = [args.threads.to_string(), args.increments.to_string()];
-    let mut table = Table::new([
+fn tsan_table() -> Table {
+    Table::new([
         "from",
         "kernel",
         "expected",
         "TSan said",
         "output",
         "verdict",
-    ]);
+    ])
+}
+
+/// Runs each case of `program` as its own process, adds a row per case to `table`, and returns
+/// the cases whose verdict was not the expected one.
+fn check_cases(
+    program: &Path,
+    cases: &[Case],
+    counts: &[String],
+    table: &mut Table,
+) -> anyhow::Result<Vec<String>> {
     let mut wrong = Vec::new();
-    for (program, case) in C_DRIVER_CASES
-        .iter()
-        .map(|c| (&driver, c))
-        .chain(RUST_CASES.iter().map(|c| (&example, c)))
-    {
-        let done = run_case(program, case.kernel, &counts)?;
+    for case in cases {
+        let done = run_case(program, case.kernel, counts)?;
         let said = verdict(&done)?;
         let ok = said == case.expect;
         if !ok {
@@ -383,19 +415,7 @@ pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
             if ok { "ok" } else { "WRONG" }.to_string(),
         ]);
     }
-    println!("\n{}", table.render());
-    println!(
-        "mutex-rust (parking_lot around the racy C call) is checked by loom only: parking_lot's \
-         futex is invisible to TSan, which would report the correct program as racy."
-    );
-    if !wrong.is_empty() {
-        bail!(
-            "ThreadSanitizer's verdict was not the expected one for: {}",
-            wrong.join(", ")
-        );
-    }
-    println!("tsan: racy reported from C and from Rust; every fixed kernel clean");
-    Ok(())
+    Ok(wrong)
 }
 
 /// Runs one case as its own process (a race report ends the process with 66). Retries once
@@ -497,6 +517,24 @@ mod tests {
                 "{package} has no tests/loom.rs with #![cfg(loom)]: {targets:?}"
             );
         }
+    }
+
+    /// K-racy, K-mutex-c, K-atomic, K-sharded on the real C: the C pthread driver under gcc's
+    /// ThreadSanitizer reports the racy kernel and finds the others clean. (`cargo lab tsan`
+    /// adds the same kernels from Rust threads through the FFI.)
+    #[test]
+    fn tsan_reports_the_racy_c_kernel_and_passes_the_fixed_ones_from_a_c_driver() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = crate::workspace_root();
+        let driver = build_c_driver(&root, dir.path(), Duration::from_secs(120)).unwrap();
+        let mut table = tsan_table();
+        let counts = ["2".to_string(), "20000".to_string()];
+        let wrong = check_cases(&driver, C_DRIVER_CASES, &counts, &mut table).unwrap();
+        assert!(
+            wrong.is_empty(),
+            "wrong verdicts: {wrong:?}\n{}",
+            table.render()
+        );
     }
 
     #[test]

@@ -248,20 +248,27 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
 /// in the lesson (no git needed).
 pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let lesson = lesson_named(&args.lesson)?;
-    let shipped = lesson.path(lessons::SHIPPED);
     let exercise = lesson.path(lessons::EXERCISE);
-    let original = std::fs::read(&shipped)
-        .with_context(|| format!("the shipped copy {} is missing", shipped.display()))?;
-    if std::fs::read(&exercise).ok().as_deref() == Some(&original[..]) {
-        println!("{} is already as shipped.", exercise.display());
-    } else {
-        std::fs::write(&exercise, &original)
-            .with_context(|| format!("cannot write {}", exercise.display()))?;
+    if restore(&lesson.path(lessons::SHIPPED), &exercise)? {
         println!("{} is back as shipped.", exercise.display());
+    } else {
+        println!("{} is already as shipped.", exercise.display());
     }
     let mut progress = Progress::load()?;
     progress.set(lesson.name, false);
     progress.save()
+}
+
+/// Copies `shipped` over `exercise` unless they are equal; true when it wrote.
+fn restore(shipped: &std::path::Path, exercise: &std::path::Path) -> anyhow::Result<bool> {
+    let original = std::fs::read(shipped)
+        .with_context(|| format!("the shipped copy {} is missing", shipped.display()))?;
+    if std::fs::read(exercise).ok().as_deref() == Some(&original[..]) {
+        return Ok(false);
+    }
+    std::fs::write(exercise, &original)
+        .with_context(|| format!("cannot write {}", exercise.display()))?;
+    Ok(true)
 }
 
 /// One run that `verify` makes, and what it must show.
@@ -571,6 +578,59 @@ mod tests {
         assert!(Want::Caught(Caught::ByTest("lost an update")).judge(&failed));
         assert!(!Want::Caught(Caught::ByTest("deadlock")).judge(&failed));
         assert!(Want::Caught(Caught::ByCompiler("E0133")).judge(&broken));
+    }
+
+    #[test]
+    fn reset_restores_the_shipped_copy_without_git() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = dir.path().join("shipped.rs");
+        let exercise = dir.path().join("exercise.rs");
+        std::fs::write(&shipped, "// TODO: as shipped\n").unwrap();
+        std::fs::write(&exercise, "// a student's half-done edit\n").unwrap();
+        assert!(
+            restore(&shipped, &exercise).unwrap(),
+            "an edited file is rewritten"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&exercise).unwrap(),
+            "// TODO: as shipped\n"
+        );
+        assert!(
+            !restore(&shipped, &exercise).unwrap(),
+            "an unedited file is left alone"
+        );
+        std::fs::remove_file(&exercise).unwrap();
+        assert!(
+            restore(&shipped, &exercise).unwrap(),
+            "a deleted exercise comes back"
+        );
+        std::fs::remove_file(&shipped).unwrap();
+        let err = restore(&shipped, &exercise).unwrap_err().to_string();
+        assert!(err.contains("shipped copy"), "{err}");
+    }
+
+    #[test]
+    fn every_shipped_copy_equals_its_exercise_in_git() {
+        // The committed exercise and its shipped copy must be the same file (a student's
+        // local edit is not a defect, so this only compares what git has).
+        for lesson in LESSONS {
+            let show = |rel: &str| {
+                std::process::Command::new("git")
+                    .current_dir(crate::workspace_root())
+                    .args(["show", &format!("HEAD:{}/{rel}", lesson.dir)])
+                    .output()
+                    .ok()
+                    .filter(|o| o.status.success())
+                    .map(|o| o.stdout)
+            };
+            if let (Some(a), Some(b)) = (show(lessons::EXERCISE), show(lessons::SHIPPED)) {
+                assert!(
+                    a == b,
+                    "{}: committed exercise and shipped copy differ",
+                    lesson.name
+                );
+            }
+        }
     }
 
     #[test]

@@ -28,7 +28,6 @@ fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, path)
 }
 
-// ANCHOR: deadlock_test
 #[test]
 fn a_deadlocking_answer_ends_with_a_timeout_message() {
     let (_dir, progress) = progress_file();
@@ -55,7 +54,6 @@ fn a_deadlocking_answer_ends_with_a_timeout_message() {
     // Building may take a while on a cold cache; the tests themselves are stopped at 5 s.
     assert!(elapsed < Duration::from_secs(600), "took {elapsed:?}");
 }
-// ANCHOR_END: deadlock_test
 
 #[test]
 fn an_endless_loop_ends_with_a_timeout_message() {

@@ -1,7 +1,9 @@
 //! The same exercise compiled with loom's threads and locks, for the loom models.
 
+// ANCHOR: model_facade
 pub use loom::sync;
 pub use loom::thread;
+// ANCHOR_END: model_facade
 
 // The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
 #[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]

@@ -7,7 +7,6 @@ use data_race::model::exercise::count_on_threads;
 use data_race::model::sync::Arc;
 use data_race::{LockedModel, RacyModel};
 
-// ANCHOR: locked_model_test
 #[test]
 fn the_locked_model_never_loses_an_update() {
     loom::model(|| {
@@ -18,9 +17,7 @@ fn the_locked_model_never_loses_an_update() {
         );
     });
 }
-// ANCHOR_END: locked_model_test
 
-// ANCHOR: racy_model_test
 /// The test passes only if loom FINDS the interleaving that loses an increment: both threads
 /// load 0, both store 1. If your threads never overlap, loom finds nothing and this fails.
 #[test]
@@ -31,4 +28,3 @@ fn loom_finds_the_racy_model_losing_an_update() {
         assert_eq!(total, 2, "the racy model lost an update");
     });
 }
-// ANCHOR_END: racy_model_test

@@ -1,9 +1,11 @@
 //! The same exercise compiled with loom's locks, on a Rust model of the racy counter.
 
+// ANCHOR: model_facade
 pub use loom::sync;
 
 /// The non-thread-safe library, modelled for loom.
 pub use crate::RacyModel as Racy;
+// ANCHOR_END: model_facade
 
 // The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
 #[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]

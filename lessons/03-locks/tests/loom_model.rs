@@ -8,7 +8,6 @@ use locks::model::exercise::{CSideLock, LibraryLock};
 use locks::model::sync::Arc;
 use loom::thread;
 
-// ANCHOR: c_side_model_test
 #[test]
 fn the_c_side_lock_never_loses_an_update_under_loom() {
     loom::model(|| {
@@ -24,7 +23,6 @@ fn the_c_side_lock_never_loses_an_update_under_loom() {
         );
     });
 }
-// ANCHOR_END: c_side_model_test
 
 #[test]
 fn the_library_lock_never_loses_an_update_under_loom() {

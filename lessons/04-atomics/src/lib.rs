@@ -1,7 +1,7 @@
 //! # Lesson 4, `atomics`: beyond the lock, atomics and sharding
 //!
 //! Edit `src/exercise.rs` (only that file), then run `cargo test -p atomics`.
-//! The book chapter is `mdbook/src/lessons/04-atomics.md`; `cargo lab hint atomics` helps.
+//! The book chapter is `mdbook/src/lessons/04-atomics-and-sharding.md`; `cargo lab hint atomics` helps.
 //!
 //! The exercise is compiled twice from the same file: in [`real`] with `std::sync::atomic`,
 //! in [`model`] with loom's atomics, so loom can try every interleaving. C's

@@ -1,6 +1,8 @@
 //! The same exercise compiled with loom's atomics, for the loom models.
 
+// ANCHOR: model_facade
 pub use loom::sync;
+// ANCHOR_END: model_facade
 
 // The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
 #[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]

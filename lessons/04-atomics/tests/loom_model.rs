@@ -4,7 +4,6 @@ use atomics::model::exercise::{AtomicCounter, Shards};
 use atomics::model::sync::Arc;
 use loom::thread;
 
-// ANCHOR: atomic_model_test
 #[test]
 fn the_atomic_counter_never_loses_an_update_under_loom() {
     loom::model(|| {
@@ -20,7 +19,6 @@ fn the_atomic_counter_never_loses_an_update_under_loom() {
         );
     });
 }
-// ANCHOR_END: atomic_model_test
 
 #[test]
 fn sharded_counters_sum_exactly_under_loom() {

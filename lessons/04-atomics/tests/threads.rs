@@ -39,7 +39,6 @@ fn sharded_counters_sum_exactly_on_real_threads() {
     );
 }
 
-// ANCHOR: padding_test
 /// False sharing is a performance defect, not a correctness one, so it is checked where it is
 /// decided: in the layout. Neighbouring slots must start at least one cache line apart.
 #[test]
@@ -60,4 +59,3 @@ fn neighbouring_slots_sit_on_different_cache_lines() {
         std::mem::align_of::<Slot>()
     );
 }
-// ANCHOR_END: padding_test

@@ -45,7 +45,6 @@ fn a_reply_without_the_magic_is_malformed() {
     );
 }
 
-// ANCHOR: isolation_test
 /// Four processes hammer C's racy counter at the same time, and not one increment is lost:
 /// each process has its own copy of the global.
 #[test]
@@ -57,7 +56,6 @@ fn processes_count_exactly_with_no_lock() {
         "each worker process has its own C global: the total must be exact"
     );
 }
-// ANCHOR_END: isolation_test
 
 #[test]
 fn a_crashed_worker_is_reported_not_counted_as_zero() {

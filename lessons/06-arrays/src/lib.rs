@@ -1,7 +1,7 @@
 //! # Lesson 6, `arrays`: arrays and batching
 //!
 //! Edit `src/exercise.rs` (only that file), then run `cargo test -p arrays`.
-//! The book chapter is `mdbook/src/lessons/06-arrays.md`; `cargo lab hint arrays` helps.
+//! The book chapter is `mdbook/src/lessons/06-arrays-and-batching.md`; `cargo lab hint arrays` helps.
 //!
 //! The exercise calls C's `square_array` through [`c::square_array`], which is
 //! `ffi::square_array` plus two counters the tests read: how many times the code crossed into

@@ -29,7 +29,6 @@ fn every_element_is_squared() {
     }
 }
 
-// ANCHOR: batching_test
 #[test]
 fn one_call_into_c_per_chunk() {
     let _turn = serial();
@@ -44,7 +43,6 @@ fn one_call_into_c_per_chunk() {
         c::calls()
     );
 }
-// ANCHOR_END: batching_test
 
 #[test]
 fn every_call_runs_in_rayons_pool() {

@@ -3,7 +3,6 @@
 
 use proving_it::{FetchAddIds, LoadStoreIds, ids_are_unique};
 
-// ANCHOR: grading
 /// On the fixed kernel, every interleaving must pass.
 #[test]
 fn the_model_passes_on_the_fetch_add_kernel() {
@@ -17,4 +16,3 @@ fn the_model_passes_on_the_fetch_add_kernel() {
 fn the_model_finds_the_duplicate_id_in_the_load_store_kernel() {
     loom::model(|| ids_are_unique(LoadStoreIds::new));
 }
-// ANCHOR_END: grading

@@ -153,7 +153,7 @@ pub const LESSONS: &[Lesson] = &[
         name: "atomics",
         dir: "lessons/04-atomics",
         topic: "atomics and sharding, and false sharing",
-        chapter: "mdbook/src/lessons/04-atomics.md",
+        chapter: "mdbook/src/lessons/04-atomics-and-sharding.md",
         hint: "`self.value.fetch_add(1, Ordering::Relaxed);` is one indivisible \
                read-modify-write. For the shards, put `#[repr(align(64))]` on `Slot` (or wrap \
                the atomic in `crossbeam_utils::CachePadded`): then neighbouring slots start a \
@@ -198,7 +198,7 @@ pub const LESSONS: &[Lesson] = &[
         name: "arrays",
         dir: "lessons/06-arrays",
         topic: "arrays and batching: rayon over disjoint &mut chunks",
-        chapter: "mdbook/src/lessons/06-arrays.md",
+        chapter: "mdbook/src/lessons/06-arrays-and-batching.md",
         hint: "Check the lengths first and return `Err(ffi::LengthMismatch { .. })`; zip would \
                silently stop at the shorter one. Then \
                `input.par_chunks(chunk).zip(out.par_chunks_mut(chunk))` gives each rayon task \

@@ -307,7 +307,11 @@ impl Book {
         pages.push(("index.html".into(), None));
         for (page, expected) in &pages {
             server.take_log();
-            let dom = match chrome.dump_dom(&server.url(page)) {
+            // One retry: on a loaded machine Chromium itself occasionally fails to start.
+            let dom = match chrome.dump_dom(&server.url(page)).or_else(|_| {
+                server.take_log();
+                chrome.dump_dom(&server.url(page))
+            }) {
                 Ok(d) => d,
                 Err(e) => {
                     problems.push(Problem {

@@ -48,11 +48,7 @@ impl Server {
                 }
                 let Ok(stream) = conn else { continue };
                 let (root, log) = (root.clone(), Arc::clone(&log2));
-                thread::spawn(move || {
-                    if let Some(entry) = serve_one(stream, &root) {
-                        log.lock().unwrap_or_else(|e| e.into_inner()).push(entry);
-                    }
-                });
+                thread::spawn(move || serve_one(stream, &root, &log));
             }
         });
         Ok(Server {
@@ -100,8 +96,9 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Answers one request (GET only, `Connection: close`); returns what to log.
-fn serve_one(stream: TcpStream, root: &Path) -> Option<Request> {
+/// Answers one request (GET only, `Connection: close`), logging it *before* the response is
+/// sent, so the log is complete by the time the browser has what it asked for.
+fn serve_one(stream: TcpStream, root: &Path, log: &Mutex<Vec<Request>>) -> Option<()> {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .ok()?;
@@ -125,6 +122,9 @@ fn serve_one(stream: TcpStream, root: &Path) -> Option<Request> {
         },
         _ => (404, b"not found".to_vec(), "text/plain"),
     };
+    log.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push((path, status));
     let mut out = stream;
     let head = format!(
         "HTTP/1.1 {status} {}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -133,7 +133,7 @@ fn serve_one(stream: TcpStream, root: &Path) -> Option<Request> {
     );
     let _ = out.write_all(head.as_bytes());
     let _ = out.write_all(&body);
-    Some((path, status))
+    Some(())
 }
 
 /// Where Chromium is: `chromium` on the PATH or Debian's `/usr/bin/chromium`.
@@ -316,15 +316,8 @@ mod tests {
         assert!(get("/").contains("200 OK"));
         assert!(get("/index.html").ends_with("<html>hi</html>"));
         assert!(get("/missing.png").contains("404"));
-        // The log is written just after the response: give the handler thread a moment.
-        let mut log = Vec::new();
-        for _ in 0..100 {
-            log.extend(server.take_log());
-            if log.len() == 3 {
-                break;
-            }
-            thread::sleep(Duration::from_millis(10));
-        }
+        // Each request is logged before its response is sent: the log is complete now.
+        let mut log = server.take_log();
         log.sort();
         assert_eq!(
             log,

@@ -16,6 +16,7 @@
 
 pub mod arrays;
 pub mod calls;
+pub mod counters;
 pub mod figures;
 pub mod harness;
 pub mod machine;
@@ -249,10 +250,13 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         reason: "not selected (--only)".into(),
     };
 
-    results.skipped.push(Skipped {
-        group: "counters".into(),
-        reason: "the counter kernels (issue 3) are not in this build yet".into(),
-    });
+    if selected(counters::GROUP) {
+        let (ms, ratios) = counters::run(&sizes, &mut tick)?;
+        results.measurements.extend(ms);
+        results.ratios.extend(ratios);
+    } else {
+        results.skipped.push(not_selected(counters::GROUP));
+    }
 
     if selected(arrays::GROUP) {
         let (ms, ratios) = arrays::run(&sizes, &mut tick)?;

@@ -37,6 +37,15 @@ pub fn rayon_square(pool: &rayon::ThreadPool, input: &[f64], out: &mut [f64]) {
 }
 // ANCHOR_END: rayon_square
 
+// ANCHOR: rayon_in_place
+/// The same kernel squaring in place (the C header allows `in == out`): each cache line is read
+/// and then written, so no extra read is needed before the write.
+pub fn rayon_in_place(pool: &rayon::ThreadPool, data: &mut [f64]) {
+    let c = chunk_len(data.len());
+    pool.install(|| data.par_chunks_mut(c).for_each(ffi::square_in_place));
+}
+// ANCHOR_END: rayon_in_place
+
 // ANCHOR: memcpy_ceiling
 /// The ceiling: the same bytes read and written by a plain copy, one half per pinned thread.
 pub fn memcpy_halves(pool: &rayon::ThreadPool, input: &[f64], out: &mut [f64]) {
@@ -121,6 +130,22 @@ pub fn run(
         )?;
         drop(out);
 
+        tick(&format!("rayon in place {label_n}"));
+        // Starts at 1.5: repeated squaring goes to infinity, never into slow subnormals.
+        let mut data = vec![1.5f64; n];
+        let t = sample(plan, || time(|| rayon_in_place(&pool, &mut data)));
+        anyhow::ensure!(data[n - 1] > 2.0, "in-place squaring did not run");
+        drop(data);
+        let in_place = Measurement::from_times(
+            format!("array_rayon_in_place_{n}"),
+            GROUP,
+            format!("rayon over C in place (in == out), 2 pinned threads, {label_n} doubles"),
+            "GB/s",
+            true,
+            &t,
+            gbps,
+        )?;
+
         // ANCHOR: fresh_buffer
         tick(&format!("rayon, fresh output {label_n}"));
         let t = sample(plan, || {
@@ -156,6 +181,12 @@ pub fn run(
             .target("≥ 85% of memcpy", 0.85),
         );
         ratios.push(ratio(
+            &format!("array_in_place_vs_memcpy_{n}"),
+            &format!("rayon in place ÷ 2-thread memcpy bandwidth, {label_n}"),
+            &in_place,
+            &memcpy,
+        ));
+        ratios.push(ratio(
             &format!("array_rayon_vs_one_call_{n}"),
             &format!("rayon 2 threads ÷ one C call, {label_n}"),
             &ray,
@@ -167,7 +198,7 @@ pub fn run(
             &fresh,
             &ray,
         ));
-        ms.extend([memcpy, one, ray, fresh]);
+        ms.extend([memcpy, one, ray, in_place, fresh]);
     }
     Ok((ms, ratios))
 }

@@ -45,6 +45,12 @@ pub const FIGURES: &[(&str, &str, Shows, &str)] = &[
         "Counter strategies: total increments per second (higher is better)",
     ),
     (
+        "counters_lost.svg",
+        "counters",
+        Shows::Unit("% lost"),
+        "Lost updates: increments called but missing from the total (% of all, per run)",
+    ),
+    (
         "arrays.svg",
         "arrays",
         Shows::Unit("GB/s"),

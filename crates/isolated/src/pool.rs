@@ -554,6 +554,13 @@ impl Pool {
                         failed.push((i, Err(e)));
                     }
                 }
+                if !self.slots.iter().any(|s| s.busy.is_some()) {
+                    // Cannot happen (a missing result means a busy worker): refuse to spin.
+                    return Err(PoolError::Io(io::Error::other(format!(
+                        "internal error: {} task(s) without a result and no worker busy",
+                        ledger.missing()
+                    ))));
+                }
                 // Wait for replies, failures or deadlines; handle from the highest slot index
                 // down, so removing a failed slot does not shift the ones still to handle.
                 let mut events = failed;

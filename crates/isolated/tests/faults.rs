@@ -79,6 +79,9 @@ fn recovers_with_retry(fault: TestFault, timeout: Duration) -> FaultReason {
 }
 
 const LONG: Duration = Duration::from_secs(60);
+/// The task timeout of the hang tests: short, but long enough that a healthy 1000-increment
+/// task never hits it even on a loaded 2-core machine.
+const HANG_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[test]
 fn a_worker_that_aborts_mid_task_is_reported_and_reaped() {
@@ -106,14 +109,14 @@ fn a_worker_that_exits_without_replying_is_reported() {
 
 #[test]
 fn a_hung_worker_is_killed_at_the_task_timeout() {
-    let (err, _) = fails_without_retry(TestFault::Hang, Duration::from_millis(500));
+    let (err, _) = fails_without_retry(TestFault::Hang, HANG_TIMEOUT);
     let PoolError::TaskFailed { report, .. } = &err else {
         unreachable!()
     };
     assert_eq!(
         report.reason,
         FaultReason::TimedOut {
-            after: Duration::from_millis(500)
+            after: HANG_TIMEOUT
         }
     );
 }
@@ -144,7 +147,7 @@ fn an_oversized_reply_is_refused_without_waiting_for_its_payload() {
 fn with_retry_every_fault_loses_nothing_and_counts_nothing_twice() {
     for fault in TestFault::ALL {
         let timeout = if fault == TestFault::Hang {
-            Duration::from_millis(500)
+            HANG_TIMEOUT
         } else {
             LONG
         };

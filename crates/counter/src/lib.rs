@@ -46,11 +46,6 @@ impl Config {
         }
     }
 
-    /// The same job without pinning (loom models and small tests do not need it).
-    pub fn unpinned(self) -> Self {
-        Config { pin: false, ..self }
-    }
-
     /// The total a correct kernel must observe: `threads × increments`.
     pub fn expected(&self) -> u64 {
         self.threads as u64 * self.increments

@@ -3,11 +3,12 @@
 //! run into a fresh (never touched) output buffer, to show what page faults cost.
 
 use std::hint::black_box;
+use std::time::Duration;
 
 use rayon::prelude::*;
 
 use super::Sizes;
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample_each, time};
 
 /// The group name (table `arrays.md`, figure `arrays.svg`).
 pub const GROUP: &str = "arrays";
@@ -45,6 +46,18 @@ pub fn rayon_in_place(pool: &rayon::ThreadPool, data: &mut [f64]) {
     pool.install(|| data.par_chunks_mut(c).for_each(ffi::square_in_place));
 }
 // ANCHOR_END: rayon_in_place
+
+// ANCHOR: fresh_buffer
+/// The rayon kernel into an output allocated just now: only the squaring is timed.
+fn rayon_into_fresh(pool: &rayon::ThreadPool, input: &[f64]) -> Duration {
+    // vec![0.0; n] is calloc: for big n, fresh zero pages mapped lazily. Each first write to a
+    // 4 KiB page faults into the kernel, which zeroes a page and maps it.
+    let mut fresh = vec![0.0f64; input.len()];
+    let t = time(|| rayon_square(pool, input, &mut fresh));
+    black_box(&fresh);
+    t // the free (munmap) happens here, outside the timed part
+}
+// ANCHOR_END: fresh_buffer
 
 // ANCHOR: memcpy_ceiling
 /// The ceiling: the same bytes read and written by a plain copy, one half per pinned thread.
@@ -86,87 +99,60 @@ pub fn run(
         let plan = Plan { warmup: 1, samples };
         let inp = input(n);
         let mut out = vec![1.0f64; n]; // written once: every page is touched before timing
-
-        tick(&format!("memcpy {label_n}"));
-        let t = sample(plan, || time(|| memcpy_halves(&pool, &inp, &mut out)));
-        anyhow::ensure!(out[n - 1] == inp[n - 1], "memcpy did not copy");
-        let memcpy = Measurement::from_times(
-            format!("array_memcpy_2t_{n}"),
-            GROUP,
-            format!("memcpy, 2 pinned threads, {label_n} doubles (ceiling)"),
-            "GB/s",
-            true,
-            &t,
-            gbps,
-        )?;
-
-        tick(&format!("one C call {label_n}"));
-        let t = sample(plan, || {
-            time(|| ffi::square_array(&inp, &mut out).expect("equal lengths"))
-        });
-        check(&inp, &out, "one call")?;
-        let one = Measurement::from_times(
-            format!("array_one_call_{n}"),
-            GROUP,
-            format!("one C call, 1 thread, {label_n} doubles"),
-            "GB/s",
-            true,
-            &t,
-            gbps,
-        )?;
-
-        tick(&format!("rayon {label_n}"));
-        out.fill(0.0);
-        let t = sample(plan, || time(|| rayon_square(&pool, &inp, &mut out)));
-        check(&inp, &out, "rayon")?;
-        let ray = Measurement::from_times(
-            format!("array_rayon_2t_{n}"),
-            GROUP,
-            format!("rayon par_chunks_mut over C, 2 pinned threads, {label_n} doubles"),
-            "GB/s",
-            true,
-            &t,
-            gbps,
-        )?;
-        drop(out);
-
-        tick(&format!("rayon in place {label_n}"));
-        // Starts at 1.5: repeated squaring goes to infinity, never into slow subnormals.
+        // Starts at 1.5: repeated squaring in place goes to infinity, never into slow subnormals.
         let mut data = vec![1.5f64; n];
-        let t = sample(plan, || time(|| rayon_in_place(&pool, &mut data)));
-        anyhow::ensure!(data[n - 1] > 2.0, "in-place squaring did not run");
-        drop(data);
-        let in_place = Measurement::from_times(
-            format!("array_rayon_in_place_{n}"),
-            GROUP,
-            format!("rayon over C in place (in == out), 2 pinned threads, {label_n} doubles"),
-            "GB/s",
-            true,
-            &t,
-            gbps,
-        )?;
 
-        // ANCHOR: fresh_buffer
-        tick(&format!("rayon, fresh output {label_n}"));
-        let t = sample(plan, || {
-            // vec![0.0; n] is calloc: for big n, fresh zero pages mapped lazily. Each first
-            // write to a 4 KiB page faults into the kernel, which zeroes a page and maps it.
-            let mut fresh = vec![0.0f64; n];
-            let t = time(|| rayon_square(&pool, &inp, &mut fresh));
-            black_box(&fresh);
-            t // the free (munmap) happens here, outside the timed part
+        // Each variant once, checked, before anything is timed.
+        memcpy_halves(&pool, &inp, &mut out);
+        anyhow::ensure!(out == inp, "memcpy did not copy");
+        ffi::square_array(&inp, &mut out).expect("equal lengths");
+        check(&inp, &out, "one call")?;
+        out.fill(0.0);
+        rayon_square(&pool, &inp, &mut out);
+        check(&inp, &out, "rayon")?;
+
+        tick(&format!(
+            "square_array variants, {label_n} doubles, round-robin"
+        ));
+        let times = sample_each(plan, 5, |variant| match variant {
+            0 => time(|| memcpy_halves(&pool, &inp, &mut out)),
+            1 => time(|| ffi::square_array(&inp, &mut out).expect("equal lengths")),
+            2 => time(|| rayon_square(&pool, &inp, &mut out)),
+            3 => time(|| rayon_in_place(&pool, &mut data)),
+            _ => rayon_into_fresh(&pool, &inp),
         });
-        // ANCHOR_END: fresh_buffer
-        let pages = (n * 8).div_ceil(4096) as f64;
-        let fresh = Measurement::from_times(
-            format!("array_rayon_fresh_{n}"),
-            GROUP,
-            format!("rayon as above, output freshly allocated, {label_n} doubles"),
-            "GB/s",
-            true,
-            &t,
-            gbps,
+        check(&inp, &out, "rayon, after timing")?;
+        anyhow::ensure!(data[n - 1] > 2.0, "in-place squaring did not run");
+        drop((out, data));
+        let m = |id: &str, label: String, t: &[Duration]| {
+            Measurement::from_times(format!("{id}_{n}"), GROUP, label, "GB/s", true, t, gbps)
+        };
+        let memcpy = m(
+            "array_memcpy_2t",
+            format!("memcpy, 2 pinned threads, {label_n} doubles (ceiling)"),
+            &times[0],
         )?;
+        let one = m(
+            "array_one_call",
+            format!("one C call, 1 thread, {label_n} doubles"),
+            &times[1],
+        )?;
+        let ray = m(
+            "array_rayon_2t",
+            format!("rayon par_chunks_mut over C, 2 pinned threads, {label_n} doubles"),
+            &times[2],
+        )?;
+        let in_place = m(
+            "array_rayon_in_place",
+            format!("rayon over C in place (in == out), 2 pinned threads, {label_n} doubles"),
+            &times[3],
+        )?;
+        let fresh = m(
+            "array_rayon_fresh",
+            format!("rayon as above, output freshly allocated, {label_n} doubles"),
+            &times[4],
+        )?;
+        let pages = (n * 8).div_ceil(4096) as f64;
         // What each fresh page cost, from the two medians: (1/fresh - 1/touched) per page.
         let extra_s = bytes / fresh.summary.median / 1e9 - bytes / ray.summary.median / 1e9;
         let fresh = fresh.with("us_per_fresh_page", extra_s / pages * 1e6);

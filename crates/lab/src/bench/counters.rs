@@ -31,14 +31,20 @@ pub fn run(
 ) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>)> {
     let mut ms = Vec::new();
     let mut lost_ms = Vec::new();
-    for s in STRATEGIES {
-        tick(&format!("counters: {}", s.name));
-        for threads in THREADS {
-            let cfg = Config::new(threads, sizes.counter_increments);
+    for threads in THREADS {
+        tick(&format!(
+            "counters: every strategy on {threads} thread(s), round-robin"
+        ));
+        let cfg = Config::new(threads, sizes.counter_increments);
+        for s in STRATEGIES {
             (s.run)(&cfg); // warm-up: threads, caches, the lock's first contention
-            let mut rates = Vec::new();
-            let mut lost = Vec::new();
-            for _ in 0..sizes.counter_samples {
+        }
+        // rates[i], lost[i]: per run of STRATEGIES[i]. Round-robin, so that noise from other
+        // programs hits every strategy alike.
+        let mut rates = vec![Vec::new(); STRATEGIES.len()];
+        let mut lost = vec![Vec::new(); STRATEGIES.len()];
+        for _ in 0..sizes.counter_samples {
+            for (i, s) in STRATEGIES.iter().enumerate() {
                 // Timed here, around the whole job (spawn, pin, work, join), not with the
                 // tally's own clock: that one starts on the main thread after the start
                 // barrier, and on a busy machine the main thread can be scheduled only after
@@ -54,27 +60,24 @@ pub fn run(
                     tally.lost,
                     tally.expected
                 );
-                rates.push(tally.expected as f64 / elapsed / 1e6);
-                lost.push(tally.lost_fraction() * 100.0);
+                rates[i].push(tally.expected as f64 / elapsed / 1e6);
+                lost[i].push(tally.lost_fraction() * 100.0);
             }
-            let id = format!("counter_{}_{threads}t", s.name.replace('-', "_"));
-            let m = Measurement::new(
-                id,
+        }
+        for ((s, rates), lost) in STRATEGIES.iter().zip(rates).zip(lost) {
+            let name = s.name.replace('-', "_");
+            let plural = if threads == 1 { "" } else { "s" };
+            ms.push(Measurement::new(
+                format!("counter_{name}_{threads}t"),
                 GROUP,
-                format!(
-                    "{} ({}), {threads} thread{}",
-                    s.name,
-                    s.how,
-                    if threads == 1 { "" } else { "s" }
-                ),
+                format!("{} ({}), {threads} thread{plural}", s.name, s.how),
                 "M increments/s",
                 true,
                 rates,
-            )?;
-            ms.push(m);
+            )?);
             if threads > 1 {
                 lost_ms.push(Measurement::new(
-                    format!("counter_lost_{}_{threads}t", s.name.replace('-', "_")),
+                    format!("counter_lost_{name}_{threads}t"),
                     GROUP,
                     format!("{}, {threads} threads", s.name),
                     "% lost",

@@ -25,6 +25,29 @@ pub fn sample(plan: Plan, mut f: impl FnMut() -> Duration) -> Vec<Duration> {
     (0..plan.samples.max(1)).map(|_| f()).collect()
 }
 
+/// Like [`sample`] for `k` variants of one comparison, run round-robin: each round runs variant
+/// 0, 1, ..., k − 1 once. A burst of noise from other programs then hits every variant alike,
+/// instead of spoiling whichever happened to be running, which keeps same-run ratios honest on a
+/// busy machine. Returns the timed runs of each variant.
+pub fn sample_each(
+    plan: Plan,
+    k: usize,
+    mut f: impl FnMut(usize) -> Duration,
+) -> Vec<Vec<Duration>> {
+    for _ in 0..plan.warmup {
+        for v in 0..k {
+            f(v);
+        }
+    }
+    let mut out = vec![Vec::with_capacity(plan.samples); k];
+    for _ in 0..plan.samples.max(1) {
+        for (v, times) in out.iter_mut().enumerate() {
+            times.push(f(v));
+        }
+    }
+    out
+}
+
 /// Times one closure.
 pub fn time(f: impl FnOnce()) -> Duration {
     let start = Instant::now();
@@ -242,6 +265,25 @@ mod tests {
         assert_eq!(r.value, 10.0);
         assert_eq!(r.range, (90.0 / 11.0, 120.0 / 8.0));
         assert_eq!(r.met(), Some(false));
+    }
+
+    #[test]
+    fn sample_each_runs_the_variants_round_robin() {
+        let mut order = Vec::new();
+        let times = sample_each(
+            Plan {
+                warmup: 1,
+                samples: 2,
+            },
+            3,
+            |v| {
+                order.push(v);
+                Duration::from_millis(v as u64)
+            },
+        );
+        assert_eq!(order, [0, 1, 2, 0, 1, 2, 0, 1, 2]);
+        assert_eq!(times.len(), 3);
+        assert_eq!(times[2], [Duration::from_millis(2); 2]);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use isolated::{Pool, PoolConfig, ShmArray, Task};
 
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 
 /// The group name (table `processes.md`, figure `processes.svg`).
 pub const GROUP: &str = "processes";
@@ -90,14 +90,18 @@ pub fn run(
             assert_eq!(got, want, "the pool's sum of squares is wrong");
         })
     };
-    let per_item = sample(plan, || check(&mut pool, 1));
-    let batched = sample(plan, || check(&mut pool, batch));
-    let in_process = sample(plan, || {
-        time(|| {
+    // Round-robin over the three variants: noise hits them alike.
+    let t = sample_each(plan, 3, |variant| match variant {
+        0 => check(&mut pool, 1),
+        1 => check(&mut pool, batch),
+        _ => time(|| {
             black_box(squares_in_process(black_box(n)));
-        })
+        }),
     });
     // ANCHOR_END: per_item_vs_batched
+    let [per_item, batched, in_process]: [Vec<std::time::Duration>; 3] = t
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("expected three variants"))?;
     let label_n = super::count_label(n as usize);
     let per_item = ms(
         "proc_per_item",
@@ -140,21 +144,24 @@ pub fn run(
     let input: Vec<f64> = (0..elems).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect();
     let threads = pinned_pool(w)?;
     let mut dst = vec![0.0f64; elems]; // touched before timing
-    let memcpy = sample(plan, || time(|| memcpy_halves(&threads, &input, &mut dst)));
-    let rayon = sample(plan, || time(|| rayon_square(&threads, &input, &mut dst)));
-    let pipe = sample(plan, || {
-        time(|| {
+    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
+    let t = sample_each(plan, 4, |variant| match variant {
+        0 => time(|| memcpy_halves(&threads, &input, &mut dst)),
+        1 => time(|| rayon_square(&threads, &input, &mut dst)),
+        2 => time(|| {
             let r = pool.square_pipe(&input, w).expect("the pool answers");
             assert_eq!(r.len(), elems, "the pipe version returned a wrong length");
-        })
-    });
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
-    let shm = sample(plan, || {
-        // Refill (untimed), so every run squares the same values.
-        shared.as_mut_slice().copy_from_slice(&input);
-        time(|| pool.square_shm(&mut shared, w).expect("the pool answers"))
+        }),
+        _ => {
+            // Refill (untimed), so every run squares the same values.
+            shared.as_mut_slice().copy_from_slice(&input);
+            time(|| pool.square_shm(&mut shared, w).expect("the pool answers"))
+        }
     });
     // ANCHOR_END: pipe_vs_shm
+    let [memcpy, rayon, pipe, shm]: [Vec<std::time::Duration>; 4] = t
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("expected four variants"))?;
     anyhow::ensure!(
         shared.as_slice()[elems - 1] == input[elems - 1] * input[elems - 1],
         "the shared-memory version squared wrongly"
@@ -208,16 +215,17 @@ pub fn run(
     tick("processes: threads against processes");
     let total = sizes.process_increments;
     let per = total / w as u64;
-    let on_threads = sample(plan, || {
-        time(|| assert_eq!(count_threads(w, per), per * w as u64, "threads miscounted"))
-    });
-    let on_processes = sample(plan, || {
-        time(|| {
+    let t = sample_each(plan, 2, |variant| match variant {
+        0 => time(|| assert_eq!(count_threads(w, per), per * w as u64, "threads miscounted")),
+        _ => time(|| {
             let got = pool.count(&vec![per; w]).expect("the pool answers");
             assert_eq!(got, per * w as u64, "processes miscounted");
-        })
+        }),
     });
     // ANCHOR_END: threads_vs_processes
+    let [on_threads, on_processes]: [Vec<std::time::Duration>; 2] = t
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("expected two variants"))?;
     drop(pool);
     let label_t = super::count_label(total as usize);
     let on_threads = ms(

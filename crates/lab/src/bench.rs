@@ -287,7 +287,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     if !selected(python::GROUP) {
         results.skipped.push(not_selected(python::GROUP));
     } else {
-        match python::run(&sizes, &scratch, &checked, &mut tick) {
+        match python::run(&sizes, &scratch, &checked, &wide, &mut tick) {
             Ok((ms, ratios, version)) => {
                 results.measurements.extend(ms);
                 results.ratios.extend(ratios);

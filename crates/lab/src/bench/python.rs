@@ -69,12 +69,14 @@ struct PyMeasurement {
     per: f64,
 }
 
-/// Runs the Python side and the matching Rust side. `rust_call` is the Rust→C call measured
-/// earlier in this run (ns per call).
+/// Runs the Python side and the matching Rust side. `rust_call` (the safe, checked
+/// `ffi::square`) and `rust_plain` (`square_wide`, no check) are the Rust→C calls measured
+/// earlier in this run (ns per call); the target is judged on the checked one.
 pub fn run(
     sizes: &Sizes,
     scratch: &Path,
     rust_call: &Measurement,
+    rust_plain: &Measurement,
     tick: &mut dyn FnMut(&str),
 ) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>, String)> {
     if python3().is_none() {
@@ -189,6 +191,12 @@ pub fn run(
         )
         .target("Rust ≥ 100x cheaper", 100.0),
         ratio(
+            "py_vs_rust_plain_call",
+            "ctypes call ÷ Rust→C call without the overflow check (square_wide)",
+            &find(&ms, "py_ctypes_call")?,
+            &relabel(rust_plain),
+        ),
+        ratio(
             "py_e1_pool_vs_rust",
             "E1 at scale: Python pool of 4 ÷ Rust one thread",
             &find(&ms, "py_e1_pool")?,
@@ -241,6 +249,7 @@ pub fn run(
         ));
     }
     ms.push(relabel(rust_call));
+    ms.push(relabel(rust_plain));
     ms.push(rust_e1);
     ms.extend(rust_e3.into_iter().flat_map(|(_, r, f)| [r, f]));
     Ok((ms, ratios, format!("Python {}", py.python)))

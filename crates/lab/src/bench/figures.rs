@@ -130,6 +130,20 @@ pub fn write_figures(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 const WIDTH: u32 = 960;
+
+/// Ten distinct colours that stay readable on white (the "tab10" set).
+const PALETTE: [(u8, u8, u8); 10] = [
+    (31, 119, 180),
+    (255, 127, 14),
+    (44, 160, 44),
+    (214, 39, 40),
+    (148, 103, 189),
+    (140, 86, 75),
+    (227, 119, 194),
+    (127, 127, 127),
+    (188, 189, 34),
+    (23, 190, 207),
+];
 const ROW: u32 = 46;
 
 /// A figure that only says why there is no chart (a skipped comparison).
@@ -202,7 +216,8 @@ pub fn bar_chart(
 
     for (i, b) in bars.iter().enumerate() {
         let y = (k - 1 - i) as f64;
-        let color = Palette99::pick(i).to_rgba();
+        let (red, green, blue) = PALETTE[i % PALETTE.len()];
+        let color = RGBColor(red, green, blue);
         chart
             .draw_series(std::iter::once(Rectangle::new(
                 [(x0, y - 0.14), (f(b.median), y + 0.1)],

@@ -324,7 +324,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 }
 
 /// Progress steps (an estimate for the bar; it only sets the bar's length).
-const STEPS: u64 = 16;
+const STEPS: u64 = 14;
 
 #[cfg(test)]
 mod tests {

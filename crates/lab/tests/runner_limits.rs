@@ -5,9 +5,15 @@
 //! fixture selected by a feature (the maintainers' hidden `--variant` option).
 
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// One `lab` at a time: each runs cargo on the shared target directory, and a test run must not
+/// spend its time limit waiting for another test's build to release cargo's lock.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
 fn lab(args: &[&str], progress: &std::path::Path) -> (bool, String, Duration) {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_lab"))
         .args(args)

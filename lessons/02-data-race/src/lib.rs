@@ -21,7 +21,7 @@ pub trait Counter: Send + Sync + 'static {
 // ANCHOR_END: counter_trait
 
 // ANCHOR: facade
-/// The exercise on loom's threads, for the models in `tests/loom_model.rs`: `src/model.rs`.
+/// The exercise on loom's threads, for the models in `tests/loom_*.rs`: `src/model.rs`.
 pub mod model;
 /// The exercise on real threads (`std::thread`, `std::sync`): `src/real.rs`.
 pub mod real;

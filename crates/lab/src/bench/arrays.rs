@@ -49,7 +49,7 @@ pub fn rayon_in_place(pool: &rayon::ThreadPool, data: &mut [f64]) {
 
 // ANCHOR: fresh_buffer
 /// The rayon kernel into an output allocated just now: only the squaring is timed.
-fn rayon_into_fresh(pool: &rayon::ThreadPool, input: &[f64]) -> Duration {
+pub fn rayon_into_fresh(pool: &rayon::ThreadPool, input: &[f64]) -> Duration {
     // vec![0.0; n] is calloc: for big n, fresh zero pages mapped lazily. Each first write to a
     // 4 KiB page faults into the kernel, which zeroes a page and maps it.
     let mut fresh = vec![0.0f64; input.len()];

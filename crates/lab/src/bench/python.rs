@@ -11,8 +11,8 @@ use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use super::Sizes;
-use super::arrays::{THREADS, rayon_square};
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, time};
+use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
+use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 use crate::proc::{self, Output};
 
 /// The group name (table `python.md`, figure `python.svg`).
@@ -149,9 +149,13 @@ pub fn run(
             warmup: 1,
             samples: sizes.call_samples,
         };
-        // Output reused (touched), as Python's one-call version above: the job itself.
+        // Output reused (touched), as Python's one-call version above; and a new output every
+        // time, as the pool builds new arrays (page faults included). Round-robin.
         let mut out = vec![0.0f64; n];
-        let t = sample(plan, || time(|| rayon_square(&pool, &input, &mut out)));
+        let t = sample_each(plan, 2, |variant| match variant {
+            0 => time(|| rayon_square(&pool, &input, &mut out)),
+            _ => rayon_into_fresh(&pool, &input),
+        });
         anyhow::ensure!(out[n - 1] == 2.25, "rayon square gave a wrong result");
         drop(out);
         let reused = Measurement::from_times(
@@ -160,23 +164,16 @@ pub fn run(
             format!("Rust: rayon over C, 2 pinned threads, {label} doubles, output reused"),
             "ms",
             false,
-            &t,
+            &t[0],
             |s| s * 1e3,
         )?;
-        // A new output every time, as the pool builds new arrays: page faults included.
-        let t = sample(plan, || {
-            let mut out = vec![0.0f64; n];
-            let t = time(|| rayon_square(&pool, &input, &mut out));
-            black_box(&out);
-            t
-        });
         let fresh = Measurement::from_times(
             format!("rust_e3_rayon_fresh_{n}"),
             GROUP,
             format!("Rust: rayon over C, 2 pinned threads, {label} doubles, new output"),
             "ms",
             false,
-            &t,
+            &t[1],
             |s| s * 1e3,
         )?;
         rust_e3.push((n, reused, fresh));

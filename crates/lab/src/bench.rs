@@ -97,7 +97,7 @@ impl Sizes {
             process_samples: 7,
             python: serde_json::json!({
                 "calls": 200_000, "call_samples": 15,
-                "e1_scalars": 1_000_000, "pool_samples": 5,
+                "e1_scalars": 1_000_000, "pool_samples": 7,
                 "array_sizes": [100_000, 10_000_000],
                 "gil_elems": 1_000_000, "gil_calls": 40, "gil_samples": 7,
                 "gil_tiny_calls": 1_000_000,

@@ -183,13 +183,24 @@ fn check_once(
         lesson.name,
         lesson.test_command()
     );
-    let outcome = outcome::run(&Run {
-        lesson,
-        feature: variant,
-        test_target,
-        build_limit: BUILD_LIMIT,
-        test_limit: limit,
-    });
+    let spinner = ProgressBar::new_spinner();
+    spinner.enable_steady_tick(Duration::from_millis(120));
+    let outcome = outcome::run_reporting(
+        &Run {
+            lesson,
+            feature: variant,
+            test_target,
+            build_limit: BUILD_LIMIT,
+            test_limit: limit,
+        },
+        &mut |phase| {
+            spinner.set_message(match phase {
+                "build" => "compiling (the first time takes a few minutes)".to_string(),
+                _ => format!("running the tests (stopped after {} s)", limit.as_secs()),
+            })
+        },
+    );
+    spinner.finish_and_clear();
     if outcome.passed() {
         println!("\n✓ {}: {outcome}.", lesson.name);
     } else {

@@ -139,6 +139,12 @@ impl fmt::Display for Outcome {
 
 /// Compiles, then runs, the lesson's tests, each phase under its own limit.
 pub fn run(spec: &Run<'_>) -> Outcome {
+    run_reporting(spec, &mut |_| {})
+}
+
+/// [`run`], telling `phase` when each phase starts (`"build"`, then `"tests"`), so a caller can
+/// show progress.
+pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(&'static str)) -> Outcome {
     let root = crate::workspace_root();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let command = |extra: &[&str]| {
@@ -158,6 +164,7 @@ pub fn run(spec: &Run<'_>) -> Outcome {
     };
 
     // Phase 1: compile (cargo's own time, not the student's code).
+    phase("build");
     match proc::run(
         &mut command(&["--no-run"]),
         spec.build_limit,
@@ -180,6 +187,7 @@ pub fn run(spec: &Run<'_>) -> Outcome {
     }
 
     // Phase 2: run the tests (the student's code: it may deadlock or loop forever).
+    phase("tests");
     match proc::run(&mut command(&[]), spec.test_limit, Output::Capture) {
         Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
             limit,

@@ -214,6 +214,15 @@ pub fn bar_chart(
         .draw()
         .map_err(plot_err)?;
 
+    if unit == "x" && (x0..=x1).contains(&f(1.0)) {
+        // Ratios: a line at 1x, where the two sides are equal.
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(f(1.0), -0.6), (f(1.0), k as f64 - 0.4)],
+                BLACK.mix(0.6).stroke_width(2),
+            )))
+            .map_err(plot_err)?;
+    }
     for (i, b) in bars.iter().enumerate() {
         let y = (k - 1 - i) as f64;
         let (red, green, blue) = PALETTE[i % PALETTE.len()];

@@ -275,7 +275,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 results.ratios.extend(ratios);
             }
             Err(err) => {
-                bar.println(format!("process comparisons skipped: {err:#}"));
+                note(&bar, format!("process comparisons skipped: {err:#}"));
                 results.skipped.push(Skipped {
                     group: processes::GROUP.into(),
                     reason: format!("{err:#}"),
@@ -294,7 +294,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 results.python = Some(version);
             }
             Err(err) => {
-                bar.println(format!("Python side skipped: {err:#}"));
+                note(&bar, format!("Python side skipped: {err:#}"));
                 results.skipped.push(Skipped {
                     group: python::GROUP.into(),
                     reason: format!("{err:#}"),
@@ -321,6 +321,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// A message above the progress bar, or on stderr when the bar is hidden (not a terminal, as
+/// in CI), so that a skipped comparison is always announced.
+fn note(bar: &ProgressBar, text: String) {
+    if bar.is_hidden() {
+        eprintln!("{text}");
+    } else {
+        bar.println(text);
+    }
 }
 
 /// Progress steps (an estimate for the bar; it only sets the bar's length).

@@ -52,16 +52,26 @@ impl Machine {
 
     /// The one-line caption every figure and table carries.
     pub fn caption(&self) -> String {
-        let rustc = self
-            .rustc
-            .split_whitespace()
-            .take(2)
-            .collect::<Vec<_>>()
-            .join(" ");
+        let rustc = short(&self.rustc);
         format!(
             "{}, {} cores, Linux {}, {}, {}",
             self.cpu, self.cores, self.kernel, rustc, self.date
         )
+    }
+}
+
+/// `rustc 1.95.0 (59807616e 2026-04-14)` → `rustc 1.95.0`; `cc (Debian 12.2.0-14) 12.2.0` →
+/// `cc 12.2.0` (the JSON keeps the whole line).
+pub fn short(version_line: &str) -> String {
+    let words: Vec<&str> = version_line.split_whitespace().collect();
+    match (
+        words.first(),
+        words
+            .iter()
+            .find(|w| w.starts_with(|c: char| c.is_ascii_digit()) && !w.contains(')')),
+    ) {
+        (Some(name), Some(v)) => format!("{name} {v}"),
+        _ => version_line.to_string(),
     }
 }
 
@@ -110,6 +120,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn short_keeps_the_name_and_the_version_number() {
+        assert_eq!(short("rustc 1.95.0 (59807616e 2026-04-14)"), "rustc 1.95.0");
+        assert_eq!(short("cc (Debian 12.2.0-14+deb12u1) 12.2.0"), "cc 12.2.0");
+        assert_eq!(short("cc: not found"), "cc: not found");
+    }
 
     #[test]
     fn utc_date_formats_known_instants() {

@@ -160,28 +160,13 @@ pub fn machine_table(r: &Results) -> String {
         m.cpu.clone(),
         m.cores.to_string(),
         m.kernel.clone(),
-        short(&m.rustc),
-        short(&m.cc),
+        super::machine::short(&m.rustc),
+        super::machine::short(&m.cc),
         r.python.clone().unwrap_or_else(|| "not run".into()),
         m.date.clone(),
         r.mode.clone(),
     ]);
     format!("{}\n_{}_\n", t.render(), caption(r))
-}
-
-/// `rustc 1.95.0 (59807616e 2026-04-14)` → `rustc 1.95.0`; `cc (Debian 12.2.0-14) 12.2.0` →
-/// `cc 12.2.0` (the JSON keeps the whole line).
-fn short(version_line: &str) -> String {
-    let words: Vec<&str> = version_line.split_whitespace().collect();
-    match (
-        words.first(),
-        words
-            .iter()
-            .find(|w| w.starts_with(|c: char| c.is_ascii_digit()) && !w.contains(')')),
-    ) {
-        (Some(name), Some(v)) => format!("{name} {v}"),
-        _ => version_line.to_string(),
-    }
 }
 
 /// All tables, for the terminal and `results.md`.
@@ -219,13 +204,6 @@ pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn short_keeps_the_name_and_the_version_number() {
-        assert_eq!(short("rustc 1.95.0 (59807616e 2026-04-14)"), "rustc 1.95.0");
-        assert_eq!(short("cc (Debian 12.2.0-14+deb12u1) 12.2.0"), "cc 12.2.0");
-        assert_eq!(short("cc: not found"), "cc: not found");
-    }
 
     #[test]
     fn num_keeps_three_significant_digits() {

@@ -16,7 +16,10 @@ pub fn check_file(path: &Path) -> anyhow::Result<()> {
         Some("json") => {
             let r: Results = serde_json::from_str(&text)
                 .with_context(|| format!("{what} is not a results file"))?;
-            ensure!(!r.measurements.is_empty(), "{what} has no measurements");
+            ensure!(
+                !r.measurements.is_empty() || !r.skipped.is_empty(),
+                "{what} has no measurements and says nothing was skipped"
+            );
             for m in &r.measurements {
                 let s = m.summary;
                 ensure!(

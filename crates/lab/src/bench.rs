@@ -269,39 +269,32 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     if !selected(processes::GROUP) {
         results.skipped.push(not_selected(processes::GROUP));
     } else {
-        match processes::run(&sizes, &mut tick) {
-            Ok((ms, ratios)) => {
-                results.measurements.extend(ms);
-                results.ratios.extend(ratios);
-            }
-            Err(err) => {
-                note(&bar, format!("process comparisons skipped: {err:#}"));
-                results.skipped.push(Skipped {
-                    group: processes::GROUP.into(),
-                    reason: format!("{err:#}"),
-                });
-            }
-        }
+        // A failure here (the worker cannot be built or started, a wrong answer) is an error,
+        // not a skip: CI must notice.
+        let (ms, ratios) =
+            processes::run(&sizes, &mut tick).context("threads against processes")?;
+        results.measurements.extend(ms);
+        results.ratios.extend(ratios);
     }
 
     if !selected(python::GROUP) {
         results.skipped.push(not_selected(python::GROUP));
+    } else if python::python3().is_none() {
+        let reason = "python3 is not installed, so the Python-with-ctypes comparison was skipped";
+        note(&bar, reason.to_string());
+        results.skipped.push(Skipped {
+            group: python::GROUP.into(),
+            reason: reason.into(),
+        });
     } else {
-        match python::run(&sizes, &scratch, &checked, &wide, &mut tick) {
-            Ok((ms, ratios, version)) => {
-                results.measurements.extend(ms);
-                results.ratios.extend(ratios);
-                results.python = Some(version);
-            }
-            Err(err) => {
-                note(&bar, format!("Python side skipped: {err:#}"));
-                results.skipped.push(Skipped {
-                    group: python::GROUP.into(),
-                    reason: format!("{err:#}"),
-                });
-            }
-        }
+        // python3 is here: a failing script or library build is an error, not a skip.
+        let (ms, ratios, version) = python::run(&sizes, &scratch, &checked, &wide, &mut tick)
+            .context("the Python-with-ctypes comparison")?;
+        results.measurements.extend(ms);
+        results.ratios.extend(ratios);
+        results.python = Some(version);
     }
+
     if !selected(calls::GROUP) {
         results.skipped.push(not_selected(calls::GROUP));
     }

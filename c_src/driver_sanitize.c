@@ -12,6 +12,7 @@
 #include "arith.h"
 #include "array.h"
 #include "counter.h"
+#include "rendezvous.h"
 
 static int failures;
 
@@ -66,6 +67,12 @@ static void check_counters(void) {
     CHECK(mine == 1000);
 }
 
+static void check_rendezvous(void) {
+    CHECK(lab_rendezvous(1, 0) == 1);  /* a party of one meets itself */
+    CHECK(lab_rendezvous(2, 20) == 0); /* nobody else comes: timeout */
+    CHECK(lab_rendezvous(1, 0) == 1);  /* and the failed round left no residue */
+}
+
 int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
         volatile int x = 46341; /* volatile: the compiler may not fold the overflow away */
@@ -75,6 +82,7 @@ int main(int argc, char **argv) {
     check_arith();
     check_array();
     check_counters();
+    check_rendezvous();
     if (failures) {
         fprintf(stderr, "driver: %d check(s) failed\n", failures);
         return 1;

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 /// Every C file that goes into the library. Drivers (`driver_*.c`) have their own `main` and are
 /// built by the sanitizer tests instead.
-const SOURCES: &[&str] = &["arith.c", "array.c", "counter.c", "fault.c"];
-const HEADERS: &[&str] = &["arith.h", "array.h", "counter.h", "fault.h"];
+const SOURCES: &[&str] = &["arith.c", "array.c", "counter.c", "fault.c", "rendezvous.c"];
+const HEADERS: &[&str] = &["arith.h", "array.h", "counter.h", "fault.h", "rendezvous.h"];
 
 fn main() {
     let c_src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../c_src");

@@ -75,6 +75,11 @@ pub mod raw {
         /// Crashes the calling process with a real SIGSEGV inside C (`c_src/fault.c`). For the
         /// process pool's fault tests only; see [`crate::fault`].
         pub fn lab_fault_segv();
+
+        // SAFETY (of `safe`): all of its state is behind one pthread mutex, and it reads only
+        // its arguments; waiting is bounded by `timeout_ms`.
+        /// Returns 1 when `parties` callers were inside it at once, 0 after `timeout_ms`.
+        pub safe fn lab_rendezvous(parties: u32, timeout_ms: u32) -> i32;
     }
     // ANCHOR_END: raw_decls
 }
@@ -300,6 +305,16 @@ pub fn increment_r(state: &mut u64) {
     unsafe { raw::lab_increment_r(state) }
 }
 // ANCHOR_END: increment_r
+
+// ANCHOR: rendezvous
+/// Waits inside C until `parties` callers are inside at the same moment (`true`), or until
+/// `timeout` passes (`false`). Evidence without timing that calls into C run in parallel: two
+/// Rust threads always meet here, because nothing in Rust serializes calls into C.
+pub fn rendezvous(parties: u32, timeout: std::time::Duration) -> bool {
+    let ms = u32::try_from(timeout.as_millis()).unwrap_or(u32::MAX);
+    raw::lab_rendezvous(parties, ms) == 1
+}
+// ANCHOR_END: rendezvous
 
 /// Where this crate's C sources live (for tests and tools that build the C drivers).
 pub fn c_src_dir() -> std::path::PathBuf {

@@ -22,7 +22,16 @@ fn build_driver(dir: &Path) -> PathBuf {
         .args(["-fno-omit-frame-pointer"])
         .arg("-I")
         .arg(&c_src)
-        .args(["driver_sanitize.c", "arith.c", "array.c", "counter.c"].map(|f| c_src.join(f)))
+        .args(
+            [
+                "driver_sanitize.c",
+                "arith.c",
+                "array.c",
+                "counter.c",
+                "rendezvous.c",
+            ]
+            .map(|f| c_src.join(f)),
+        )
         .arg("-pthread")
         .arg("-o")
         .arg(&exe)

@@ -99,6 +99,7 @@ pub const SQUARE_MAX_INPUT: i32 = 46_340;
 /// assert_eq!(ffi::square(46_340), Some(2_147_395_600));
 /// assert_eq!(ffi::square(46_341), None); // C would overflow: undefined behaviour
 /// ```
+#[inline]
 pub fn square(x: i32) -> Option<i32> {
     if x.unsigned_abs() > SQUARE_MAX_INPUT.unsigned_abs() {
         return None;
@@ -111,6 +112,7 @@ pub fn square(x: i32) -> Option<i32> {
 
 // ANCHOR: square_wide
 /// `square` widened to 64 bits: defined for every `i32`, computed in C.
+#[inline]
 pub fn square_wide(x: i32) -> i64 {
     raw::lab_square_wide(x)
 }
@@ -121,6 +123,7 @@ pub fn square_wide(x: i32) -> i64 {
 ///
 /// `add` keeps no state, so it is thread-safe as it is: any number of threads may call it at
 /// once with no lock at all (the article's hint that it needs one is wrong).
+#[inline]
 pub fn add(a: i32, b: i32) -> Option<i32> {
     a.checked_add(b)?;
     // SAFETY: checked_add just proved a + b fits in an i32 (= C int), so the C addition is

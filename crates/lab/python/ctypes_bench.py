@@ -196,6 +196,10 @@ def bench(path, cfg):
     with pool(path) as p:
         record("py_e1_pool", timed(lambda: p.map(square_bounded, range(n1)),
                                    cfg["pool_samples"]), n1)
+        # Both ways must agree with Python's own arithmetic.
+        want = [(i % 46341) ** 2 for i in range(n1)]
+        if p.map(square_bounded, range(n1)) != want or [square_bounded(i) for i in range(n1)] != want:
+            raise SystemExit("E1 at scale: the C squares disagree with Python's")
 
     # Pool start-up alone (fork 4 workers, load the library, shut down).
     def start_stop():

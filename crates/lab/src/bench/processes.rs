@@ -242,7 +242,7 @@ pub fn run(
     )?;
     ratios.push(ratio(
         "proc_threads_vs_processes",
-        "counter job: processes ÷ threads (S3: the price of isolation)",
+        "counter job: processes (already running) ÷ threads (spawned per run) (S3)",
         &on_processes,
         &on_threads,
     ));

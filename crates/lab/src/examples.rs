@@ -61,8 +61,14 @@ mod tests {
     #[test]
     fn examples_table_shows_each_examples_expected_result() {
         let text = super::render();
-        assert!(text.contains("[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]"), "{text}");
+        assert!(
+            text.contains("[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]"),
+            "{text}"
+        );
         assert!(text.contains("[0, 2, 4, 6, 8]"), "{text}");
-        assert!(text.contains("100000 elements, last = 2499950000.25, all equal x*x: yes"), "{text}");
+        assert!(
+            text.contains("100000 elements, last = 2499950000.25, all equal x*x: yes"),
+            "{text}"
+        );
     }
 }

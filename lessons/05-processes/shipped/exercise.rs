@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::{Fault, Job, MAGIC};
+use crate::{Fault, Job, MAGIC, Pool, PoolConfig, PoolError, TestFault};
 
 // ANCHOR: decode_reply
 /// Reads one worker's reply: exactly `REPLY_LEN` bytes, `MAGIC` first, then a little-endian
@@ -45,3 +45,21 @@ pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
     Ok(total)
 }
 // ANCHOR_END: count_in_processes
+
+// ANCHOR: count_with_pool
+/// The same job on the lab's real process pool (`crates/isolated`): persistent workers,
+/// framed requests, a deadline per task. `faults` asks workers to crash on purpose (test-only:
+/// the config must allow it). Returns the total and how many lost tasks were re-run.
+pub fn count_with_pool(
+    config: PoolConfig,
+    per_task: &[u64],
+    faults: &[(usize, TestFault)],
+) -> Result<(u64, usize), PoolError> {
+    // TODO: a worker that dies mid-task loses that task, and with no retry the whole job
+    // fails. Let the pool re-run a lost task once, on a fresh worker (`config.retries(1)`):
+    // only that task runs again, so nothing is lost and nothing is counted twice.
+    let mut pool = Pool::start(config)?;
+    let (total, recovered) = pool.count_injecting(per_task, faults)?;
+    Ok((total, recovered.len()))
+}
+// ANCHOR_END: count_with_pool

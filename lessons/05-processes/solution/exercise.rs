@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::{Fault, Job, MAGIC, REPLY_LEN};
+use crate::{Fault, Job, MAGIC, Pool, PoolConfig, PoolError, REPLY_LEN, TestFault};
 
 // ANCHOR: decode_reply
 /// Reads one worker's reply: exactly `REPLY_LEN` bytes, `MAGIC` first, then a little-endian
@@ -46,3 +46,19 @@ pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
     Ok(total)
 }
 // ANCHOR_END: count_in_processes
+
+// ANCHOR: count_with_pool
+/// The same job on the lab's real process pool (`crates/isolated`): persistent workers,
+/// framed requests, a deadline per task. `faults` asks workers to crash on purpose (test-only:
+/// the config must allow it). Returns the total and how many lost tasks were re-run.
+pub fn count_with_pool(
+    config: PoolConfig,
+    per_task: &[u64],
+    faults: &[(usize, TestFault)],
+) -> Result<(u64, usize), PoolError> {
+    // One retry: a lost task (only it) is re-run on a fresh worker.
+    let mut pool = Pool::start(config.retries(1))?;
+    let (total, recovered) = pool.count_injecting(per_task, faults)?;
+    Ok((total, recovered.len()))
+}
+// ANCHOR_END: count_with_pool

@@ -7,7 +7,7 @@
 //! and replies with one 12-byte frame on stdout: the magic bytes `LAB1`, then the count as a
 //! little-endian `u64`. Every worker is its own process, with its own copy of the C global:
 //! no lock is needed. The full version, with a pool, request frames, deadlines and retries,
-//! is the `isolated` crate.
+//! is the `isolated` crate; the exercise's last part uses its pool.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -100,6 +100,9 @@ impl Job {
     feature = "wrong-no-length-check",
     path = "../solution/wrong_no_length_check.rs"
 )]
+#[cfg_attr(feature = "wrong-no-retry", path = "../solution/wrong_no_retry.rs")]
 pub mod exercise;
 
-pub use exercise::{count_in_processes, decode_reply};
+pub use exercise::{count_in_processes, count_with_pool, decode_reply};
+/// The lab's process pool, for the last part of the exercise.
+pub use isolated::{Pool, PoolConfig, PoolError, TestFault};

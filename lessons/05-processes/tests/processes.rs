@@ -2,7 +2,10 @@
 
 use std::path::Path;
 
-use processes::{Fault, Job, MAGIC, WorkerFault, count_in_processes, decode_reply};
+use processes::{
+    Fault, Job, MAGIC, PoolConfig, TestFault, WorkerFault, count_in_processes, count_with_pool,
+    decode_reply,
+};
 
 fn worker() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_processes-worker"))
@@ -108,4 +111,30 @@ fn garbage_and_short_replies_are_reported() {
 fn a_missing_worker_is_a_spawn_fault() {
     let got = count_in_processes(Path::new("/nonexistent/worker"), &[Job::count(1)]);
     assert!(matches!(got, Err(Fault::Spawn(_))), "got {got:?}");
+}
+
+fn pool_worker() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_processes-pool-worker"))
+}
+
+#[test]
+fn the_pool_counts_exactly() {
+    let got = count_with_pool(PoolConfig::new(pool_worker(), 2), &[10_000; 4], &[]);
+    assert_eq!(
+        got.as_ref().ok(),
+        Some(&(40_000, 0)),
+        "4 tasks x 10 000 increments on 2 pool workers: got {got:?}"
+    );
+}
+
+#[test]
+fn the_pool_re_runs_only_the_lost_task() {
+    let config = PoolConfig::new(pool_worker(), 2).test_faults(true);
+    let got = count_with_pool(config, &[10_000; 4], &[(2, TestFault::Abort)]);
+    assert_eq!(
+        got.as_ref().ok(),
+        Some(&(40_000, 1)),
+        "the worker running task 2 aborted: re-run that task once and the total is still \
+         exact, with exactly one recovered task; got {got:?}"
+    );
 }

@@ -180,7 +180,8 @@ pub const LESSONS: &[Lesson] = &[
                bytes, and only then read the count with `u64::from_le_bytes`. In \
                `count_in_processes`, check `output.status.success()` before decoding, and turn \
                a failure into `Fault::Crashed` with the status: a crashed worker counted as 0 \
-               is an update lost without a word.",
+               is an update lost without a word. In `count_with_pool`, start the pool with \
+               `config.retries(1)`.",
         fixtures: &[
             Fixture {
                 feature: "wrong-ignores-exit-status",
@@ -191,6 +192,11 @@ pub const LESSONS: &[Lesson] = &[
                 feature: "wrong-no-length-check",
                 mistake: "decodes a reply without checking its length",
                 caught: Caught::ByTest("a reply of the wrong length is malformed"),
+            },
+            Fixture {
+                feature: "wrong-no-retry",
+                mistake: "no retry: one crashed pool worker fails the whole job",
+                caught: Caught::ByTest("re-run that task once"),
             },
         ],
     },

@@ -35,8 +35,11 @@ where
     } else {
         Vec::new()
     };
-    // Every thread, and this one, waits here: the clock starts when all of them are ready.
-    let start_line = Barrier::new(slots.len() + 1);
+    // Every thread waits here, so they start together. Each one reads the clock itself, after
+    // the barrier and after its work: the run's time is from the first start to the last finish.
+    // (Reading the clock on this thread instead would under-report whenever it is descheduled
+    // while the workers run, which a busy 2-core machine does often.)
+    let start_line = Barrier::new(slots.len());
     std::thread::scope(|s| {
         let threads: Vec<_> = slots
             .into_iter()
@@ -49,20 +52,27 @@ where
                         core_affinity::set_for_current(core);
                     }
                     start_line.wait();
+                    let started = Instant::now();
                     work(shared, slot);
+                    (started, Instant::now())
                 })
             })
             .collect();
-        start_line.wait();
-        let started = Instant::now();
         // Join each thread explicitly (pthread_join, which ThreadSanitizer understands, rather
         // than the scope's implicit wait), and pass a thread's panic on.
+        let mut span: Option<(Instant, Instant)> = None;
         for thread in threads {
-            if let Err(panic) = thread.join() {
-                std::panic::resume_unwind(panic);
+            match thread.join() {
+                Ok((start, end)) => {
+                    span = Some(match span {
+                        None => (start, end),
+                        Some((s0, e0)) => (s0.min(start), e0.max(end)),
+                    });
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
             }
         }
-        started.elapsed()
+        span.map_or(Duration::ZERO, |(start, end)| end - start)
     })
 }
 // ANCHOR_END: on_threads

@@ -1,7 +1,7 @@
 //! The counter strategies at 1, 2 and 4 threads: throughput and lost updates, through the
 //! kernel crates' own entry points (`counter::Strategy`), threads pinned to cores.
 
-use counter::{Config, Strategy};
+use counter::Config;
 
 use super::Sizes;
 use super::harness::{Measurement, Ratio, ratio};
@@ -12,17 +12,8 @@ pub const GROUP: &str = "counters";
 /// Thread counts, as in the issue: 1, 2, and more threads than the reference machine's cores.
 pub const THREADS: [usize; 3] = [1, 2, 4];
 
-// ANCHOR: strategies
-/// Every kernel, from the crates that implement them.
-pub const STRATEGIES: [Strategy; 6] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    mutex::RUST_STRATEGY,
-    atomic::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
-    sharded::STRATEGY,
-];
-// ANCHOR_END: strategies
+/// Every kernel, from the crates that implement them (the one list, shared with the demo).
+pub use crate::demo::STRATEGIES;
 
 /// Runs every strategy at every thread count: M increments/s, and % of increments lost.
 pub fn run(

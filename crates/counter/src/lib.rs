@@ -107,6 +107,7 @@ pub struct Strategy {
     pub run: fn(&Config) -> Tally,
 }
 
+// ANCHOR: exact_over_rounds
 /// Stress check for a thread-safe kernel: runs `strategy` `rounds` times at each thread count
 /// and panics, naming the run, unless every total is exact. Never use it on the racy kernel:
 /// how much that one loses depends on timing.
@@ -127,6 +128,7 @@ pub fn assert_exact_over_rounds(
         }
     }
 }
+// ANCHOR_END: exact_over_rounds
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,7 @@
 //! "exhaustive" or "under a preemption bound of 2" must not depend on that variable, so these
 //! helpers set the bound in the test itself.
 
+// ANCHOR: model_bounds
 /// Explores *every* interleaving: no preemption bound, whatever `LOOM_MAX_PREEMPTIONS` says.
 pub fn exhaustive<F>(f: F)
 where
@@ -23,3 +24,4 @@ where
     builder.preemption_bound = Some(bound);
     builder.check(f);
 }
+// ANCHOR_END: model_bounds

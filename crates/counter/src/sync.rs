@@ -2,6 +2,7 @@
 //! kernels import `Arc` and `Mutex` from here, so the same kernel code runs on `std` and
 //! `parking_lot` normally and on loom's models under `RUSTFLAGS="--cfg loom"`.
 
+// ANCHOR: sync_facade
 #[cfg(not(loom))]
 pub use std::sync::Arc;
 
@@ -15,6 +16,7 @@ pub use parking_lot::Mutex;
 
 #[cfg(loom)]
 pub use self::loom_mutex::Mutex;
+// ANCHOR_END: sync_facade
 
 /// Atomics: `std`'s, or loom's under `cfg(loom)`.
 pub mod atomic {

@@ -762,6 +762,7 @@ impl Pool {
     fn spawn(&mut self) -> Result<Slot, PoolError> {
         let path = self.cfg.worker.clone();
         check_executable(&path)?;
+        // ANCHOR: spawn
         let mut cmd = Command::new(&path);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -798,6 +799,7 @@ impl Pool {
             // Bigger pipes mean fewer wake-ups for large chunks; refusal is harmless.
             let _ = fcntl(fd, FcntlArg::F_SETPIPE_SZ(1 << 20));
         }
+        // ANCHOR_END: spawn
         let id = self.next_id;
         self.next_id += 1;
         let mut slot = Slot {

@@ -347,6 +347,7 @@ mod tests {
         assert_eq!(u64_at(Op::Count, &f[HEADER_LEN..], 0).unwrap(), 42);
     }
 
+    // ANCHOR: header_layout
     #[test]
     fn the_header_layout_is_byte_for_byte_as_documented() {
         let f = frame(Op::Squares, 0, 0x0102_0304, &[9; 5]);
@@ -355,6 +356,7 @@ mod tests {
             &[VERSION, 0x03, 0, 0, 0x04, 0x03, 0x02, 0x01, 5, 0, 0, 0]
         );
     }
+    // ANCHOR_END: header_layout
 
     #[test]
     fn a_stale_version_is_refused_by_name() {

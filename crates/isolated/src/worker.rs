@@ -112,8 +112,10 @@ pub fn serve(
     mut output: impl Write,
     opts: WorkerOptions,
 ) -> Result<(), WorkerError> {
+    // ANCHOR: worker_counter
     let counter = ffi::RacyCounter::take()
         .expect("a worker process is single-threaded and takes the racy counter once");
+    // ANCHOR_END: worker_counter
     let mut state = State {
         counter,
         shm: None,
@@ -236,6 +238,7 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
     let err = |e: FrameError| e.to_string();
     match op {
         Op::Hello => out.extend_from_slice(&std::process::id().to_le_bytes()),
+        // ANCHOR: count_task
         Op::Count => {
             let n = protocol::u64_at(op, payload, 0).map_err(err)?;
             let before = state.counter.get();
@@ -246,6 +249,7 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
             out.extend_from_slice(&(total - before).to_le_bytes());
             out.extend_from_slice(&total.to_le_bytes());
         }
+        // ANCHOR_END: count_task
         Op::Squares => {
             let xs = protocol::bytes_to_i32s(op, payload).map_err(err)?;
             out.reserve(xs.len() * 8);

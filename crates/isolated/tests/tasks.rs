@@ -14,6 +14,7 @@ fn the_counter_total_is_exact_across_processes() {
     assert_eq!(p.count(&[1, 2, 3, 4, 5]).unwrap(), 15);
 }
 
+// ANCHOR: own_copy
 #[test]
 fn each_worker_has_its_own_copy_of_the_c_counter() {
     // Two workers, two tasks at a time: each reply's worker_total is that process's own
@@ -32,6 +33,7 @@ fn each_worker_has_its_own_copy_of_the_c_counter() {
     // shared a global, one of them would read 2000).
     assert_eq!(totals, vec![1000, 1000]);
 }
+// ANCHOR_END: own_copy
 
 #[test]
 fn squares_per_item_and_batched_agree_with_the_formula() {

@@ -1,5 +1,6 @@
 //! The C pthread-mutex counter, or under `cfg(loom)` its Rust model: the leaf call facade.
 
+// ANCHOR: locked_leaf
 #[cfg(not(loom))]
 pub use ffi::LockedCounter;
 
@@ -34,3 +35,4 @@ mod model {
         }
     }
 }
+// ANCHOR_END: locked_leaf

@@ -46,6 +46,7 @@ mod model {
     use loom::sync::Arc;
     use loom::sync::atomic::{AtomicU64, Ordering};
 
+    // ANCHOR: racy_model_kinds
     /// Which memory effect of `lab_racy_increment` the model exposes to loom.
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum Model {
@@ -56,6 +57,7 @@ mod model {
         /// behaviour in the model, so loom runs on and the *final value* shows the lost update.
         LostUpdate,
     }
+    // ANCHOR_END: racy_model_kinds
 
     #[derive(Debug)]
     enum Global {
@@ -134,6 +136,7 @@ mod model {
             RacyGlobal(handle.global.clone())
         }
 
+        // ANCHOR: racy_model_increment
         /// The C code's memory effect: read the counter, then write `seen + 1`.
         ///
         /// # Safety
@@ -150,5 +153,6 @@ mod model {
                 }
             }
         }
+        // ANCHOR_END: racy_model_increment
     }
 }

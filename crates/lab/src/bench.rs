@@ -139,15 +139,7 @@ pub fn count_label(n: usize) -> String {
     if n >= 10_000 && lead.len() == 1 {
         format!("{lead}e{zeros}")
     } else if n >= 10_000 {
-        // group thousands: 1 048 576
-        let mut out = String::new();
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        out
+        crate::group_digits(n as u64, ' ')
     } else {
         digits
     }

@@ -101,15 +101,7 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
 
 /// `12345678` → `12,345,678`.
 fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::group_digits(n, ',')
 }
 
 /// `2.6e9` → `2.60 G/s`.

@@ -22,6 +22,19 @@ pub fn workspace_root() -> PathBuf {
         .expect("the lab crate sits two levels below the workspace root")
 }
 
+/// Groups a number's digits in threes: `group_digits(1048576, ',')` is `"1,048,576"`.
+pub fn group_digits(n: u64, separator: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A table printed with aligned columns: the lab's one way to show results in a terminal.
 #[derive(Debug, Default)]
 pub struct Table {
@@ -78,7 +91,16 @@ impl Table {
 
 #[cfg(test)]
 mod tests {
-    use super::Table;
+    use super::{Table, group_digits};
+
+    #[test]
+    fn digits_are_grouped_in_threes_from_the_right() {
+        assert_eq!(group_digits(0, ','), "0");
+        assert_eq!(group_digits(999, ','), "999");
+        assert_eq!(group_digits(1_000, ','), "1,000");
+        assert_eq!(group_digits(1_048_576, ' '), "1 048 576");
+        assert_eq!(group_digits(u64::MAX, ','), "18,446,744,073,709,551,615");
+    }
 
     #[test]
     fn table_pads_columns_and_draws_a_markdown_rule() {

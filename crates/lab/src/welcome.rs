@@ -7,6 +7,8 @@ use crate::runner::{self, lessons::LESSONS, progress::Progress};
 pub fn run() -> anyhow::Result<()> {
     println!("{}", intro());
     println!("{}", demo()?);
+    crate::demo_processes::run()?;
+    println!();
     println!("{}", where_to_start(&Progress::load().unwrap_or_default()));
     Ok(())
 }
@@ -36,21 +38,13 @@ fn demo() -> anyhow::Result<String> {
     let mut s = format!(
         "Live, on this machine, right now: 2 threads (on 2 cores) each add {} to a counter \
          in C.\n\n",
-        WELCOME_INCREMENTS
-            .to_string()
-            .as_bytes()
-            .rchunks(3)
-            .rev()
-            .map(|c| String::from_utf8_lossy(c))
-            .collect::<Vec<_>>()
-            .join(",")
+        crate::group_digits(WELCOME_INCREMENTS, ',')
     );
     s.push_str(&crate::demo::counters_table(2, WELCOME_INCREMENTS)?);
     s.push_str(
         "\nThe racy kernel's losses vary from run to run (and can be 0 on one core); loom and\n\
          ThreadSanitizer prove that it CAN lose them (`cargo lab loom`, `cargo lab tsan`).\n\
-         `cargo lab demo` adds threads against processes; `cargo lab examples` runs the\n\
-         source article's three examples.\n",
+         `cargo lab examples` runs the source article's three examples.\n",
     );
     Ok(s)
 }

@@ -50,6 +50,21 @@ static void check_array(void) {
     }
 }
 
+static void check_big_array(void) {
+    /* past the streaming threshold, at every alignment of the output and with odd lengths, so
+     * the aligned head, the two-at-a-time body and the tail all run under the sanitizers */
+    size_t n = ((size_t)1 << 18) + 3;
+    double *in = malloc(n * sizeof *in);
+    double *out = malloc(n * sizeof *out);
+    for (size_t i = 0; i < n; i++) in[i] = (double)i * 0.5 - 1000.0;
+    for (size_t shift = 0; shift < 8; shift++) { /* every position within a cache line */
+        lab_square_array(in + shift, out + shift, n - shift);
+        for (size_t i = shift; i < n; i++) CHECK(out[i] == in[i] * in[i]);
+    }
+    free(in);
+    free(out);
+}
+
 static void check_counters(void) {
     lab_racy_reset();
     lab_locked_reset();
@@ -81,6 +96,7 @@ int main(int argc, char **argv) {
     }
     check_arith();
     check_array();
+    check_big_array();
     check_counters();
     check_rendezvous();
     if (failures) {

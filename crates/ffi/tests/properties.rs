@@ -159,3 +159,42 @@ fn square_in_place_handles_more_than_i32_max_elements() {
     ffi::square_in_place(&mut data);
     assert_eq!((data[0], data[n - 1]), (9.0, 16.0));
 }
+
+// ANCHOR: streaming_path
+/// Calls of 2^18 elements and more take the C kernel's streaming-store path: same results, bit
+/// for bit, at every alignment of input and output and for odd lengths (head, body and tail).
+#[test]
+fn large_arrays_take_the_streaming_path_with_identical_results() {
+    let n = (1 << 18) + 5;
+    let input: Vec<f64> = (0..n + 3)
+        .map(|i| (i as f64 - 7_000.0) * 1.000_1)
+        .chain([f64::NAN, -0.0, f64::INFINITY])
+        .collect();
+    let mut out = vec![0.0; input.len() + 8];
+    for in_shift in 0..2 {
+        // 0..8: every position of the output within a 64-byte cache line
+        for out_shift in 0..8 {
+            let len = n - 8;
+            let src = &input[in_shift..in_shift + len];
+            let dst = &mut out[out_shift..out_shift + len];
+            ffi::square_array(src, dst).unwrap();
+            for (i, (x, y)) in src.iter().zip(dst.iter()).enumerate() {
+                assert!(
+                    same_f64(*y, x * x),
+                    "shift {in_shift}/{out_shift}, element {i}"
+                );
+            }
+        }
+    }
+    let tail = &input[input.len() - (1 << 18)..];
+    let mut dst = vec![0.0; tail.len()];
+    ffi::square_array(tail, &mut dst).unwrap();
+    assert!(same_f64(dst[dst.len() - 3], f64::NAN));
+    assert_eq!(
+        dst[dst.len() - 2].to_bits(),
+        0.0f64.to_bits(),
+        "(-0)² is +0"
+    );
+    assert_eq!(dst[dst.len() - 1], f64::INFINITY);
+}
+// ANCHOR_END: streaming_path

@@ -638,10 +638,8 @@ impl Pool {
                 message: String::from_utf8_lossy(payload).into_owned(),
             });
         }
-        let error = if h.op != busy.expect {
-            protocol::bad(h.op, format!("expected a {:?} reply", busy.expect))
-        } else if h.task as usize != t {
-            protocol::bad(h.op, format!("the reply names task {}, not {t}", h.task))
+        let error = if let Some(why) = reply_mismatch(&h, busy.expect, t) {
+            protocol::bad(h.op, why)
         } else {
             match decode_reply(h.op, payload) {
                 // ANCHOR: count_only_received
@@ -1076,5 +1074,53 @@ impl Drop for Pool {
                 let _ = child.wait();
             }
         }
+    }
+}
+
+// ANCHOR: reply_mismatch
+/// Why a reply's header does not answer the request in flight (`expect`ed reply opcode, task
+/// `task`), or `None` when it does. A reply that fails this is never counted.
+fn reply_mismatch(h: &Header, expect: Op, task: usize) -> Option<String> {
+    if h.op != expect {
+        Some(format!("expected a {expect:?} reply"))
+    } else if h.task as usize != task {
+        Some(format!("the reply names task {}, not {task}", h.task))
+    } else {
+        None
+    }
+}
+// ANCHOR_END: reply_mismatch
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header(op: Op, task: u32) -> Header {
+        Header {
+            op,
+            fault: 0,
+            task,
+            len: 8,
+        }
+    }
+
+    #[test]
+    fn a_reply_to_the_task_in_flight_with_the_expected_opcode_is_accepted() {
+        assert_eq!(
+            reply_mismatch(&header(Op::Counted, 7), Op::Counted, 7),
+            None
+        );
+    }
+
+    #[test]
+    fn a_reply_naming_another_task_is_refused() {
+        let why = reply_mismatch(&header(Op::Counted, 8), Op::Counted, 7);
+        assert_eq!(why.as_deref(), Some("the reply names task 8, not 7"));
+    }
+
+    #[test]
+    fn a_reply_with_another_opcode_is_refused() {
+        let why = reply_mismatch(&header(Op::SquaresOk, 7), Op::Counted, 7);
+        assert_eq!(why.as_deref(), Some("expected a Counted reply"));
     }
 }

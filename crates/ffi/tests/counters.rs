@@ -19,13 +19,7 @@ fn lock_globals() -> std::sync::MutexGuard<'static, ()> {
 fn racy_counter_counts_exactly_on_one_thread() {
     let _g = lock_globals();
     let c = RacyCounter::take().expect("no other handle exists");
-    c.reset();
-    for _ in 0..10_000 {
-        c.increment();
-    }
-    assert_eq!(c.get(), 10_000);
-    c.reset();
-    assert_eq!(c.get(), 0);
+    counts_exactly_then_resets(|| c.increment(), || c.get(), || c.reset());
 }
 
 #[test]
@@ -56,30 +50,29 @@ fn racy_handle_can_move_to_another_thread() {
     assert_eq!(c.get(), 1);
 }
 
+/// Resets, increments 10 000 times, reads, resets and reads again through one handle's methods.
+fn counts_exactly_then_resets(increment: impl Fn(), get: impl Fn() -> u64, reset: impl Fn()) {
+    reset();
+    for _ in 0..10_000 {
+        increment();
+    }
+    assert_eq!(get(), 10_000);
+    reset();
+    assert_eq!(get(), 0);
+}
+
 #[test]
 fn locked_counter_counts_exactly_on_one_thread() {
     let _g = lock_globals();
     let c = LockedCounter;
-    c.reset();
-    for _ in 0..10_000 {
-        c.increment();
-    }
-    assert_eq!(c.get(), 10_000);
-    c.reset();
-    assert_eq!(c.get(), 0);
+    counts_exactly_then_resets(|| c.increment(), || c.get(), || c.reset());
 }
 
 #[test]
 fn atomic_counter_counts_exactly_on_one_thread() {
     let _g = lock_globals();
     let c = AtomicCounter;
-    c.reset();
-    for _ in 0..10_000 {
-        c.increment();
-    }
-    assert_eq!(c.get(), 10_000);
-    c.reset();
-    assert_eq!(c.get(), 0);
+    counts_exactly_then_resets(|| c.increment(), || c.get(), || c.reset());
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The source's own setting: the article's three examples, run by Python's `ctypes` against the
 //! same C library (built as a shared library), with their expected outputs checked here.
+//! Also the deterministic proof that `ctypes` releases the interpreter lock (S4, M1).
 //! Skipped, with the reason printed, where `python3` is not installed.
 
 use std::process::Command;
@@ -8,27 +9,37 @@ use std::time::Duration;
 use lab::bench::python::{SCRIPT, build_shared_lib, python3};
 use lab::proc::{self, Output};
 
-#[test]
-fn python_ctypes_runs_the_articles_three_examples_with_expected_outputs() {
+/// Builds `c_src` as a shared library in a temporary directory and runs `script` (from the
+/// workspace root) on it with `args` before the library's path; `None` (with the reason
+/// printed) where python3 is not installed. Panics with the script's output if it fails.
+fn run_python_on_lib(script: &str, args: &[&str]) -> Option<String> {
     let Some(version) = python3() else {
         println!("skipped: python3 is not installed, so the ctypes side cannot run");
-        return;
+        return None;
     };
     println!("using {version}");
     let dir = tempfile::tempdir().expect("a temporary directory");
     let lib = build_shared_lib(dir.path()).expect("cc builds c_src into a shared library");
-    let script = lab::workspace_root().join(SCRIPT);
     let mut cmd = Command::new("python3");
-    cmd.arg(&script).arg("examples").arg(&lib);
+    cmd.arg(lab::workspace_root().join(script))
+        .args(args)
+        .arg(&lib);
     let done = proc::run(&mut cmd, Duration::from_secs(120), Output::Capture)
-        .expect("the examples finish within two minutes");
+        .expect("the script finishes within two minutes");
     assert!(
         done.status.success(),
         "the script reported a failure ({}):\n{}",
         done.status,
         done.combined()
     );
-    let out = done.stdout;
+    Some(done.stdout)
+}
+
+#[test]
+fn python_ctypes_runs_the_articles_three_examples_with_expected_outputs() {
+    let Some(out) = run_python_on_lib(SCRIPT, &["examples"]) else {
+        return;
+    };
     // E1: a pool of 4 processes maps square over 1..10, results in input order.
     assert!(
         out.contains(
@@ -45,6 +56,29 @@ fn python_ctypes_runs_the_articles_three_examples_with_expected_outputs() {
     assert!(
         out.contains("E3 square_array over 100000 doubles in 4 chunks: 100000 results, 0 wrong"),
         "E3 output:\n{out}"
+    );
+}
+
+/// S4 and M1 without a stopwatch: with `ctypes.CDLL`, two Python threads are inside the same C
+/// function at the same moment (the interpreter lock is released during foreign calls); with
+/// `ctypes.PyDLL`, which keeps the lock, they never can be. `lab_rendezvous` returns 1 only when
+/// both callers are inside it at once (`c_src/rendezvous.c`).
+#[test]
+fn ctypes_cdll_threads_run_c_in_parallel_and_pydll_threads_cannot() {
+    let Some(out) = run_python_on_lib("crates/lab/python/gil_rendezvous.py", &[]) else {
+        return;
+    };
+    let got: serde_json::Value =
+        serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"));
+    assert_eq!(
+        got["cdll"],
+        serde_json::json!([1, 1]),
+        "CDLL threads must meet inside C"
+    );
+    assert_eq!(
+        got["pydll"],
+        serde_json::json!([0, 0]),
+        "PyDLL holds the GIL: no meeting"
     );
 }
 

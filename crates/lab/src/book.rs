@@ -62,14 +62,14 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
     let book = Book::at(&root);
     match args.action {
         Action::Build => {
-            let (mdbook, _) = require_mdbook()?;
+            let (mdbook, _) = mdbook_or_install()?;
             book.build(&mdbook)?;
             println!("book: written to {}", book.out.join("index.html").display());
             Ok(())
         }
         Action::Check => book.check(),
         Action::Serve => {
-            let (mdbook, _) = require_mdbook()?;
+            let (mdbook, _) = mdbook_or_install()?;
             book.missing_chapters_error()?;
             println!(
                 "book: serving at http://localhost:{} (rebuilds when a file changes; Ctrl-C stops)",
@@ -90,7 +90,7 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Action::Open => {
-            let (mdbook, _) = require_mdbook()?;
+            let (mdbook, _) = mdbook_or_install()?;
             book.missing_chapters_error()?;
             let mut cmd = Command::new(&mdbook);
             cmd.arg("build").arg("--open").arg(&book.dir);
@@ -107,12 +107,50 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
     }
 }
 
+/// For a reader's commands (build, serve, open): finds mdbook, or installs the pinned version
+/// with `cargo install --locked` (once; no root needed), so one command works on a fresh machine.
+fn mdbook_or_install() -> anyhow::Result<(PathBuf, String)> {
+    if let Ok(found) = require_mdbook() {
+        return Ok(found);
+    }
+    eprintln!(
+        "book: mdbook is not installed; installing mdbook {MDBOOK_VERSION} with \
+         `cargo install --locked` (once, about 5 minutes on 2 cores)"
+    );
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["install", "mdbook", "--locked", "--version", MDBOOK_VERSION]);
+    let done = proc::run(&mut cmd, Duration::from_secs(45 * 60), Output::Inherit)
+        .context("could not run cargo install mdbook")?;
+    if !done.status.success() {
+        bail!(
+            "cargo install mdbook failed ({}); see its output above",
+            done.status
+        );
+    }
+    require_mdbook()
+}
+
+/// Where to look for mdbook: on `PATH`, then where `cargo install` puts it.
+fn mdbook_candidates() -> Vec<PathBuf> {
+    let mut found = vec![PathBuf::from("mdbook")];
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+    if let Some(home) = cargo_home {
+        found.push(home.join("bin").join("mdbook"));
+    }
+    found
+}
+
 /// Finds mdbook, or explains how to install it. Returns its path and version line.
 fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
-    let mut cmd = Command::new("mdbook");
-    cmd.arg("--version");
-    match proc::run(&mut cmd, Duration::from_secs(30), Output::Capture) {
-        Ok(done) if done.status.success() => {
+    for mdbook in mdbook_candidates() {
+        let mut cmd = Command::new(&mdbook);
+        cmd.arg("--version");
+        if let Ok(done) = proc::run(&mut cmd, Duration::from_secs(30), Output::Capture)
+            && done.status.success()
+        {
             let version = done.stdout.trim().to_string();
             if !version.contains(MDBOOK_VERSION) {
                 eprintln!(
@@ -120,13 +158,13 @@ fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
                      (`bash .ci/install-tools` installs it)"
                 );
             }
-            Ok((PathBuf::from("mdbook"), version))
+            return Ok((mdbook, version));
         }
-        _ => bail!(
-            "mdbook is not installed. Run `bash .ci/install-tools` (installs mdbook {MDBOOK_VERSION} \
-             and chromium), or just `cargo install mdbook --locked --version {MDBOOK_VERSION}`"
-        ),
     }
+    bail!(
+        "mdbook is not installed. Run `bash .ci/install-tools` (installs mdbook {MDBOOK_VERSION} \
+         and chromium), or just `cargo install mdbook --locked --version {MDBOOK_VERSION}`"
+    )
 }
 
 /// The book's directories.

@@ -34,40 +34,46 @@ struct Step {
 // ANCHOR: steps
 const STEPS: &[Step] = &[
     Step {
+        name: "tools",
+        why: "mdbook (pinned) and chromium for the book, gcc's sanitizer runtimes; skips what is present",
+        argv: &["bash", ".ci/install-tools"],
+        limit: Duration::from_secs(15 * 60),
+    },
+    Step {
         name: "workspace-tests",
         why: "unit, property, compile-fail, example, stress, fault and sanitizer tests",
         argv: &["cargo", "test", "--workspace", "--exclude-lessons"],
-        limit: Duration::from_secs(25 * 60),
+        limit: Duration::from_secs(20 * 60),
     },
     Step {
         name: "loom",
         why: "every loom model, with a preemption bound; fails if 0 ran",
         argv: &["lab", "loom"],
-        limit: Duration::from_secs(15 * 60),
+        limit: Duration::from_secs(10 * 60),
     },
     Step {
         name: "tsan",
         why: "ThreadSanitizer on the real C, from C and from Rust threads",
         argv: &["lab", "tsan"],
-        limit: Duration::from_secs(10 * 60),
+        limit: Duration::from_secs(8 * 60),
     },
     Step {
         name: "lessons-verify",
         why: "every exercise fails as shipped, passes with its solution, catches wrong answers",
         argv: &["lab", "verify"],
-        limit: Duration::from_secs(20 * 60),
+        limit: Duration::from_secs(15 * 60),
     },
     Step {
         name: "bench-quick",
         why: "the benchmark suite in quick mode: every figure and table is produced",
         argv: &["lab", "bench", "--quick"],
-        limit: Duration::from_secs(10 * 60),
+        limit: Duration::from_secs(8 * 60),
     },
     Step {
         name: "book",
         why: "mdbook build, includes and anchors, claims ledger, links, headless Chromium",
         argv: &["lab", "book", "check"],
-        limit: Duration::from_secs(10 * 60),
+        limit: Duration::from_secs(8 * 60),
     },
 ];
 // ANCHOR_END: steps

@@ -47,8 +47,13 @@ impl Config {
     }
 
     /// The total a correct kernel must observe: `threads × increments`.
+    ///
+    /// Panics if that product does not fit in a `u64` (the counters are 64-bit: such a job
+    /// could not be checked). Callers that take sizes from a user bound them first.
     pub fn expected(&self) -> u64 {
-        self.threads as u64 * self.increments
+        (self.threads as u64)
+            .checked_mul(self.increments)
+            .expect("threads × increments must fit in a u64")
     }
 }
 

@@ -39,11 +39,12 @@ static ONE_TABLE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Runs the demo: the counter table, then the processes half.
 pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
+    let table = counters_table(args.threads, args.increments)?;
     println!(
         "The shared-counter job: {} threads (pinned to cores) each add {} to a counter in C.\n",
         args.threads, args.increments
     );
-    print!("{}", counters_table(args.threads, args.increments)?);
+    print!("{table}");
     println!(
         "\nThe racy kernel loses increments when two cores load the same value and both store \
          it plus one. How many depends on timing; that it can lose them at all is proven by loom \
@@ -52,14 +53,21 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     crate::demo_processes::run()
 }
 
+/// The most increments per thread the demo accepts: a few seconds per kernel on a slow machine.
+pub const MAX_INCREMENTS: u64 = 100_000_000;
+
 /// Runs every kernel once with `threads` pinned threads × `increments` and renders the table:
 /// expected, observed, lost, time, increments per second.
 pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String> {
     if threads == 0 || threads > 256 {
         bail!("threads must be 1..=256, got {threads}");
     }
-    if increments == 0 {
-        bail!("increments must be at least 1");
+    if !(1..=MAX_INCREMENTS).contains(&increments) {
+        bail!(
+            "increments must be 1..={} per thread, got {increments} (every kernel runs, and the \
+             locked ones manage tens of millions per second)",
+            grouped(MAX_INCREMENTS)
+        );
     }
     // The kernels' counters are process-global C state: one table at a time per process.
     let _one = ONE_TABLE_AT_A_TIME
@@ -139,6 +147,17 @@ mod tests {
                 assert_eq!((cells[3], cells[4]), ("2,000", "0"), "{row}");
             }
         }
+    }
+
+    #[test]
+    fn too_many_increments_is_a_clear_error() {
+        let err = counters_table(2, u64::MAX).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("increments must be 1..=100,000,000"),
+            "{err}"
+        );
+        assert!(counters_table(2, 0).is_err());
     }
 
     #[test]

@@ -6,16 +6,15 @@
 
 use std::path::PathBuf;
 
-/// Every C file that goes into the library. Drivers (`driver_*.c`) have their own `main` and are
-/// built by the sanitizer tests instead.
-const SOURCES: &[&str] = &["arith.c", "array.c", "counter.c", "fault.c", "rendezvous.c"];
-const HEADERS: &[&str] = &["arith.h", "array.h", "counter.h", "fault.h", "rendezvous.h"];
+// LIBRARY_SOURCES, FAULT_SOURCES, HEADERS: the same lists the crate exports.
+include!("c_sources.rs");
 
 fn main() {
     let c_src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../c_src");
-    for file in SOURCES.iter().chain(HEADERS) {
+    for file in LIBRARY_SOURCES.iter().chain(FAULT_SOURCES).chain(HEADERS) {
         println!("cargo:rerun-if-changed={}", c_src.join(file).display());
     }
+    println!("cargo:rerun-if-changed=c_sources.rs");
     println!("cargo:rerun-if-env-changed=LAB_SANITIZE");
 
     let mut build = cc::Build::new();
@@ -25,7 +24,7 @@ fn main() {
         .warnings(true)
         .extra_warnings(true)
         .warnings_into_errors(true);
-    for file in SOURCES {
+    for file in LIBRARY_SOURCES.iter().chain(FAULT_SOURCES) {
         build.file(c_src.join(file));
     }
 

@@ -319,6 +319,11 @@ pub fn rendezvous(parties: u32, timeout: std::time::Duration) -> bool {
 }
 // ANCHOR_END: rendezvous
 
+/// The C library's files in `c_src/` (the same lists `build.rs` compiles).
+pub mod c_sources {
+    include!("../c_sources.rs");
+}
+
 /// Where this crate's C sources live (for tests and tools that build the C drivers).
 pub fn c_src_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../c_src")

@@ -22,15 +22,11 @@ fn build_driver(dir: &Path) -> PathBuf {
         .args(["-fno-omit-frame-pointer"])
         .arg("-I")
         .arg(&c_src)
+        .arg(c_src.join("driver_sanitize.c"))
         .args(
-            [
-                "driver_sanitize.c",
-                "arith.c",
-                "array.c",
-                "counter.c",
-                "rendezvous.c",
-            ]
-            .map(|f| c_src.join(f)),
+            ffi::c_sources::LIBRARY_SOURCES
+                .iter()
+                .map(|f| c_src.join(f)),
         )
         .arg("-pthread")
         .arg("-o")

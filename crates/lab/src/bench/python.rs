@@ -30,7 +30,7 @@ pub fn python3() -> Option<String> {
 }
 
 // ANCHOR: shared_lib
-/// Builds `c_src/{arith,array,counter,rendezvous}.c` into `dir/liblab.so` with the system C compiler
+/// Builds the C library (`ffi::c_sources::LIBRARY_SOURCES` in `c_src/`) into `dir/liblab.so` with the system C compiler
 /// (`$CC`, default `cc`), the way a Python user would build the article's library.
 pub fn build_shared_lib(dir: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
@@ -40,7 +40,11 @@ pub fn build_shared_lib(dir: &Path) -> anyhow::Result<PathBuf> {
     let mut cmd = Command::new(&cc);
     cmd.args(["-O2", "-std=c11", "-shared", "-fPIC", "-I"])
         .arg(&c_src)
-        .args(["arith.c", "array.c", "counter.c", "rendezvous.c"].map(|f| c_src.join(f)))
+        .args(
+            ffi::c_sources::LIBRARY_SOURCES
+                .iter()
+                .map(|f| c_src.join(f)),
+        )
         .arg("-o")
         .arg(&lib)
         .arg("-lpthread");

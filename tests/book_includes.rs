@@ -5,7 +5,7 @@
 //! anchor; these tests need no mdbook, so plain `cargo test` protects the book.
 //! Run: `cargo test -p workspace-tests --test book_includes`.
 
-use lab::book::source;
+use xtask::book::source;
 
 fn report(problems: &[source::Problem]) -> String {
     problems

@@ -4,7 +4,7 @@
 //! The kernel code (`atomic::run_with`) is the same as in the real build; the C11 fetch-add is
 //! modelled by loom's `AtomicU64::fetch_add` with the same relaxed ordering, and the final
 //! relaxed load is exact because of the join.
-//! Run: `cargo lab loom` (or `RUSTFLAGS="--cfg loom" cargo test -p atomic --test loom`).
+//! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p atomic --test loom`).
 #![cfg(loom)]
 
 use atomic::AtomicCounter;

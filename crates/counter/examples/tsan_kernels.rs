@@ -1,6 +1,6 @@
 //! Runs one counter kernel from Rust threads through the FFI, for ThreadSanitizer.
 //!
-//! `cargo lab tsan` builds this with `LAB_SANITIZE=thread` (the C library compiled with
+//! `cargo xtask tsan` builds this with `LAB_SANITIZE=thread` (the C library compiled with
 //! `-fsanitize=thread`, gcc's `libtsan` linked) and runs each kernel as its own process: TSan
 //! watches every memory access the C code makes and exits with 66 when it reports a race.
 //!

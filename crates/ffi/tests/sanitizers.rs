@@ -3,7 +3,7 @@
 //! Builds `c_src/driver_sanitize.c` with the library sources and
 //! `-fsanitize=address,undefined -fno-sanitize-recover=all`, then runs it:
 //! every function must run clean, and UBSan must catch the article's `square(46341)`.
-//! Run: `cargo test -p ffi --test sanitizers`. (ThreadSanitizer: `cargo lab tsan`.)
+//! Run: `cargo test -p ffi --test sanitizers`. (ThreadSanitizer: `cargo xtask tsan`.)
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,6 +1,6 @@
 //! `cargo bench -p isolated --bench processes`: the process benchmarks as one ratio table (medians, one run).
 //! `cargo bench -p isolated --bench processes -- --quick` for small sizes; `-- --big` adds the 800 MB array case
-//! (about 4 GB of memory; never run by CI). The same functions back `cargo lab bench`.
+//! (about 4 GB of memory; never run by CI). The same functions back `cargo xtask bench`.
 //!
 //! Rows: proc_startup, proc_round_trip, proc_per_item_vs_batched, proc_pipe_vs_shm_8mb,
 //! proc_pipe_vs_shm_800mb (with --big), proc_threads_vs_processes, proc_payoff_batch.

@@ -1,5 +1,5 @@
 //! The process benchmarks, as library functions: `cargo bench -p isolated` prints them, and the
-//! lab's `cargo lab bench` suite calls [`run`] too. Every figure is a median of repeated runs,
+//! lab's `cargo xtask bench` suite calls [`run`] too. Every figure is a median of repeated runs,
 //! and every comparison is a ratio of two figures measured in the same run.
 //!
 //! Process costs are micro- to milliseconds, so a plain harness (`Instant` around whole jobs,

@@ -1,18 +1,11 @@
-//! `cargo lab book [serve|open|build|check]`: the book in `mdbook/`.
+//! `cargo lab book [serve|open|build]`: the reader's book in `mdbook/`.
 //!
 //! - `serve` (the default, and the reader's command) builds the book and serves it at
 //!   <http://localhost:3000>, rebuilding on every change;
 //! - `open` builds it and opens it in your browser;
-//! - `build` writes it to `mdbook/book/`;
-//! - `check` is what CI runs: it fails on a missing include or anchor, a pasted code block, a
-//!   bad claims-ledger row, a dead internal link or image, and anything a real browser (headless
-//!   Chromium) sees wrong on any chapter. It saves screenshots of two chapters to
-//!   `mdbook/screenshots/` for review.
-
-pub mod browser;
-pub mod html;
-pub mod ledger;
-pub mod source;
+//! - `build` writes it to `mdbook/book/`.
+//!
+//! The maintainers' `cargo xtask book-check` (crate `xtask`) checks what this builds.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,7 +16,6 @@ use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
 use crate::proc::{self, Output};
-use source::Problem;
 
 /// The mdbook version the book is written for (`.ci/install-tools` installs it).
 pub const MDBOOK_VERSION: &str = "0.5.4";
@@ -37,9 +29,6 @@ pub enum Action {
     Open,
     /// Build the book into mdbook/book/.
     Build,
-    /// Build, then check includes, anchors, pasted code, the claims ledger, links, images,
-    /// and every chapter in headless Chromium (what CI runs).
-    Check,
 }
 
 /// Options for `cargo lab book`.
@@ -51,15 +40,11 @@ pub struct BookArgs {
     /// The port for `serve`.
     #[arg(long, default_value_t = 3000)]
     pub port: u16,
-    /// Another checkout to work on (default: this workspace). For trying the checks on a copy.
-    #[arg(long, hide = true)]
-    pub root: Option<PathBuf>,
 }
 
 /// Builds, checks, serves or opens the book.
 pub fn run(args: &BookArgs) -> anyhow::Result<()> {
-    let root = args.root.clone().unwrap_or_else(crate::workspace_root);
-    let book = Book::at(&root);
+    let book = Book::at(&crate::workspace_root());
     match args.action {
         Action::Build => {
             let (mdbook, _) = mdbook_or_install()?;
@@ -67,7 +52,6 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
             println!("book: written to {}", book.out.join("index.html").display());
             Ok(())
         }
-        Action::Check => book.check(),
         Action::Serve => {
             let (mdbook, _) = mdbook_or_install()?;
             book.missing_chapters_error()?;
@@ -109,7 +93,7 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
 
 /// For a reader's commands (build, serve, open): finds mdbook, or installs the pinned version
 /// with `cargo install --locked` (once; no root needed), so one command works on a fresh machine.
-fn mdbook_or_install() -> anyhow::Result<(PathBuf, String)> {
+pub fn mdbook_or_install() -> anyhow::Result<(PathBuf, String)> {
     if let Ok(found) = require_mdbook() {
         return Ok(found);
     }
@@ -144,7 +128,7 @@ fn mdbook_candidates() -> Vec<PathBuf> {
 }
 
 /// Finds mdbook, or explains how to install it. Returns its path and version line.
-fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
+pub fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
     for mdbook in mdbook_candidates() {
         let mut cmd = Command::new(&mdbook);
         cmd.arg("--version");
@@ -169,15 +153,20 @@ fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
 
 /// The book's directories.
 #[derive(Debug)]
-struct Book {
-    root: PathBuf,
-    dir: PathBuf,
-    src: PathBuf,
-    out: PathBuf,
+pub struct Book {
+    /// The workspace root.
+    pub root: PathBuf,
+    /// `mdbook/`.
+    pub dir: PathBuf,
+    /// `mdbook/src/`.
+    pub src: PathBuf,
+    /// `mdbook/book/`, the built HTML.
+    pub out: PathBuf,
 }
 
 impl Book {
-    fn at(root: &Path) -> Self {
+    /// The book of the workspace at `root`.
+    pub fn at(root: &Path) -> Self {
         let dir = root.join("mdbook");
         Book {
             root: root.to_path_buf(),
@@ -188,13 +177,14 @@ impl Book {
     }
 
     /// Chapter files named in SUMMARY.md, in reading order (relative to `src`).
-    fn chapters(&self) -> anyhow::Result<Vec<String>> {
+    pub fn chapters(&self) -> anyhow::Result<Vec<String>> {
         let summary = fs::read_to_string(self.src.join("SUMMARY.md"))
             .context("cannot read mdbook/src/SUMMARY.md")?;
         Ok(summary_chapters(&summary))
     }
 
-    fn missing_chapters(&self) -> anyhow::Result<Vec<String>> {
+    /// Chapters named in SUMMARY.md whose file does not exist.
+    pub fn missing_chapters(&self) -> anyhow::Result<Vec<String>> {
         Ok(self
             .chapters()?
             .into_iter()
@@ -202,7 +192,8 @@ impl Book {
             .collect())
     }
 
-    fn missing_chapters_error(&self) -> anyhow::Result<()> {
+    /// Fails when SUMMARY.md names a chapter that does not exist.
+    pub fn missing_chapters_error(&self) -> anyhow::Result<()> {
         let missing = self.missing_chapters()?;
         if !missing.is_empty() {
             bail!(
@@ -214,7 +205,7 @@ impl Book {
     }
 
     /// `mdbook build`; returns its output. Fails when mdbook fails.
-    fn build(&self, mdbook: &Path) -> anyhow::Result<String> {
+    pub fn build(&self, mdbook: &Path) -> anyhow::Result<String> {
         self.missing_chapters_error()?;
         let mut cmd = Command::new(mdbook);
         cmd.arg("build").arg(&self.dir);
@@ -225,179 +216,10 @@ impl Book {
         }
         Ok(log)
     }
-
-    fn check(&self) -> anyhow::Result<()> {
-        let mut problems: Vec<Problem> = Vec::new();
-        let mut note = |step: &str, found: Vec<Problem>| {
-            println!(
-                "book check: {step}: {}",
-                if found.is_empty() {
-                    "ok".to_string()
-                } else {
-                    format!("{} problem(s)", found.len())
-                }
-            );
-            problems.extend(found);
-        };
-
-        let missing = self.missing_chapters()?;
-        note(
-            "chapters listed in SUMMARY.md exist",
-            missing
-                .iter()
-                .map(|c| Problem {
-                    place: "SUMMARY.md".into(),
-                    message: format!("chapter {c} does not exist"),
-                })
-                .collect(),
-        );
-        note(
-            "includes and named anchors resolve",
-            source::check_includes(&self.src),
-        );
-        note(
-            "no pasted code blocks",
-            source::check_no_pasted_code(&self.src),
-        );
-        let (rows, ledger_problems) = ledger::check(&self.root, &self.src);
-        note(
-            &format!("claims ledger ({} rows)", rows.len()),
-            ledger_problems,
-        );
-
-        let (mdbook, version) = require_mdbook()?;
-        if !missing.is_empty() {
-            report(&problems);
-            bail!(
-                "the book cannot be built while chapters are missing ({} problem(s) above)",
-                problems.len()
-            );
-        }
-        let log = self.build(&mdbook)?;
-        println!("book check: built with {version}");
-        note(
-            "mdbook reported no errors or warnings",
-            log.lines()
-                .filter(|l| l.contains("ERROR") || l.contains("WARN"))
-                .map(|l| Problem {
-                    place: "mdbook build".into(),
-                    message: l.trim().to_string(),
-                })
-                .collect(),
-        );
-
-        // Internal links and images in the built HTML files, as written.
-        let mut site = html::Site::new(&self.out);
-        let mut static_problems = Vec::new();
-        for page in site.pages() {
-            if page == "print.html" || page == "404.html" {
-                continue; // print.html rewrites links into itself; 404.html uses site-absolute URLs
-            }
-            let text = fs::read_to_string(self.out.join(&page)).unwrap_or_default();
-            for message in site.check_page(&page, &text) {
-                static_problems.push(Problem {
-                    place: page.clone(),
-                    message,
-                });
-            }
-        }
-        note("links and images in the built HTML", static_problems);
-
-        // The real browser.
-        let chapters = self.chapters()?;
-        note(
-            &format!("{} chapters rendered in headless Chromium", chapters.len()),
-            self.browser_check(&mut site, &chapters)?,
-        );
-
-        dedup(&mut problems);
-        report(&problems);
-        if !problems.is_empty() {
-            bail!("the book check found {} problem(s)", problems.len());
-        }
-        println!("book check: all checks passed");
-        Ok(())
-    }
-
-    fn browser_check(
-        &self,
-        site: &mut html::Site,
-        chapters: &[String],
-    ) -> anyhow::Result<Vec<Problem>> {
-        let Some(exe) = browser::find_chromium() else {
-            bail!(
-                "chromium is not installed (the book check loads every chapter in it). \
-                 Run `bash .ci/install-tools` (installs mdbook {MDBOOK_VERSION} and chromium)"
-            );
-        };
-        let chrome = browser::Browser::new(exe);
-        let server = browser::Server::start(&self.out).context("cannot start a local server")?;
-        let mut problems = Vec::new();
-        let mut pages: Vec<(String, Option<usize>)> = chapters
-            .iter()
-            .map(|c| {
-                (
-                    html_name(c),
-                    Some(source::rendered_fence_count(&self.src.join(c))),
-                )
-            })
-            .collect();
-        pages.push(("index.html".into(), None));
-        for (page, expected) in &pages {
-            server.take_log();
-            // One retry: on a loaded machine Chromium itself occasionally fails to start.
-            let dom = match chrome.dump_dom(&server.url(page)).or_else(|_| {
-                server.take_log();
-                chrome.dump_dom(&server.url(page))
-            }) {
-                Ok(d) => d,
-                Err(e) => {
-                    problems.push(Problem {
-                        place: page.clone(),
-                        message: format!("{e:#}"),
-                    });
-                    continue;
-                }
-            };
-            let requests = server.take_log();
-            for message in browser::check_rendered(site, page, &dom, &requests, *expected) {
-                problems.push(Problem {
-                    place: format!("{page} (in Chromium)"),
-                    message,
-                });
-            }
-        }
-
-        let shots = self.dir.join("screenshots");
-        fs::create_dir_all(&shots).context("cannot create mdbook/screenshots")?;
-        for page in screenshot_pages(chapters, &self.src) {
-            let png = shots.join(page.replace('/', "_").replace(".html", ".png"));
-            chrome.screenshot(&server.url(&page), &png)?;
-            println!("book check: screenshot {}", png.display());
-        }
-        Ok(problems)
-    }
 }
 
-/// The two chapters worth a look: the data-race lesson (or the C library chapter until it
-/// exists) and the myth-versus-measurement chapter.
-fn screenshot_pages(chapters: &[String], src: &Path) -> Vec<String> {
-    let pick = |preferred: &[&str]| {
-        preferred
-            .iter()
-            .find(|c| chapters.iter().any(|x| x == *c) && src.join(c).is_file())
-            .map(|c| html_name(c))
-    };
-    [
-        pick(&["lessons/02-data-race.md", "c-library.md"]),
-        pick(&["myth-versus-measurement.md", "introduction.md"]),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
-}
-
-fn html_name(chapter: &str) -> String {
+/// The HTML page mdbook writes for a chapter file.
+pub fn html_name(chapter: &str) -> String {
     format!("{}.html", chapter.trim_end_matches(".md"))
 }
 
@@ -416,54 +238,6 @@ pub fn summary_chapters(summary: &str) -> Vec<String> {
         }
     }
     out
-}
-
-/// Drops repeats: the same message for the same page, whether found in the built HTML or in
-/// the browser (mdbook renders each image twice, once as a zoomable copy).
-fn dedup(problems: &mut Vec<Problem>) {
-    let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| {
-        let page = p.place.trim_end_matches(" (in Chromium)").to_string();
-        seen.insert((page, p.message.clone()))
-    });
-}
-
-fn report(problems: &[Problem]) {
-    if problems.is_empty() {
-        return;
-    }
-    eprintln!("\nbook check: {} problem(s):", problems.len());
-    for p in problems {
-        eprintln!("  - {p}");
-    }
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-#[derive(Debug)]
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// Creates `<tmp>/lab-<label>-<pid>-<n>`.
-    pub fn new(label: &str) -> std::io::Result<Self> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("lab-{label}-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p)?;
-        Ok(TempDir(p))
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
     println!(
         "\nThe racy kernel loses increments when two cores load the same value and both store \
          it plus one. How many depends on timing; that it can lose them at all is proven by loom \
-         (`cargo lab loom`) and ThreadSanitizer (`cargo lab tsan`).\n"
+         (`cargo xtask loom`) and ThreadSanitizer (`cargo xtask tsan`).\n"
     );
     crate::demo_processes::run()
 }

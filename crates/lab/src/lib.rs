@@ -1,15 +1,13 @@
-//! The lab runner's library: every `cargo lab` subcommand lives in a module here, so tests can
-//! drive them too.
+//! The student's runner: every `cargo lab` subcommand lives in a module here, so tests can
+//! drive them too. The maintainers' commands (verify, loom, tsan, bench, book-check, test-all)
+//! are in the `xtask` crate, which uses this one.
 
-pub mod bench;
 pub mod book;
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
 pub mod proc;
-pub mod proofs;
 pub mod runner;
-pub mod testall;
 pub mod welcome;
 
 use std::path::{Path, PathBuf};

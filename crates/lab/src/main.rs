@@ -1,4 +1,5 @@
-//! `cargo lab`: the Parallel FFI Lab's one command. See `cargo lab --help`.
+//! `cargo lab`: the student's and reader's command. See `cargo lab --help`.
+//! The maintainers' and CI's commands are `cargo xtask` (crate `xtask`).
 
 use std::process::ExitCode;
 
@@ -30,19 +31,8 @@ enum Cmd {
     Watch(lab::runner::WatchArgs),
     /// Put a lesson's exercise back to its shipped state.
     Reset(lab::runner::ResetArgs),
-    /// Maintainers: prove every exercise fails as shipped, passes with its solution, and catches
-    /// every wrong-answer fixture.
-    Verify(lab::runner::VerifyArgs),
-    /// Run every loom model (fails if none ran).
-    Loom(lab::proofs::LoomArgs),
-    /// Run ThreadSanitizer over the real C kernels, from C threads and from Rust threads.
-    Tsan(lab::proofs::TsanArgs),
-    /// Benchmark suite: a ratio table, results in JSON, SVG figures for the book.
-    Bench(lab::bench::BenchArgs),
-    /// Build, check or serve the book.
+    /// Build, serve or open the book.
     Book(lab::book::BookArgs),
-    /// Every test the project has, in order: the README's test command.
-    TestAll(lab::testall::TestAllArgs),
 }
 
 fn main() -> ExitCode {
@@ -56,12 +46,7 @@ fn main() -> ExitCode {
         Some(Cmd::Hint(args)) => lab::runner::hint(&args),
         Some(Cmd::Watch(args)) => lab::runner::watch(&args),
         Some(Cmd::Reset(args)) => lab::runner::reset(&args),
-        Some(Cmd::Verify(args)) => lab::runner::verify(&args),
-        Some(Cmd::Loom(args)) => lab::proofs::loom(&args),
-        Some(Cmd::Tsan(args)) => lab::proofs::tsan(&args),
-        Some(Cmd::Bench(args)) => lab::bench::run(&args),
         Some(Cmd::Book(args)) => lab::book::run(&args),
-        Some(Cmd::TestAll(args)) => lab::testall::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,7 +43,7 @@ fn demo() -> anyhow::Result<String> {
     s.push_str(&crate::demo::counters_table(2, WELCOME_INCREMENTS)?);
     s.push_str(
         "\nThe racy kernel's losses vary from run to run (and can be 0 on one core); loom and\n\
-         ThreadSanitizer prove that it CAN lose them (`cargo lab loom`, `cargo lab tsan`).\n\
+         ThreadSanitizer prove that it CAN lose them (`cargo xtask loom`, `cargo xtask tsan`).\n\
          `cargo lab examples` runs the source article's three examples.\n",
     );
     Ok(s)
@@ -83,8 +83,8 @@ fn where_to_start(progress: &Progress) -> String {
             ));
         }
         None => s.push_str(
-            "Every lesson is done. `cargo lab bench` measures the costs on your machine, and\n\
-             `cargo lab verify` proves every exercise honest.\n",
+            "Every lesson is done. `cargo xtask bench` measures the costs on your machine, and\n\
+             `cargo xtask verify` proves every exercise honest.\n",
         ),
     }
     s

@@ -12,7 +12,7 @@
 //!   The benchmark shows the cost.
 //!
 //! Both are exact: stress tests (`tests/stress.rs`), loom models (`tests/loom.rs`), and for the
-//! C lock ThreadSanitizer (`cargo lab tsan`). The Rust lock is checked by loom only:
+//! C lock ThreadSanitizer (`cargo xtask tsan`). The Rust lock is checked by loom only:
 //! `parking_lot` parks threads with raw futex calls, which ThreadSanitizer (gcc's runtime,
 //! uninstrumented Rust) cannot see, so it would call the correct program racy.
 

@@ -5,7 +5,7 @@
 //! build; only the leaf call is a model: loom's mutex around a `u64` for the pthread lock, and
 //! for the Rust lock, loom's mutex around the racy kernel's `UnsafeCell` model, so loom checks
 //! that the lock really orders every access to the racy global.
-//! Run: `cargo lab loom` (or `RUSTFLAGS="--cfg loom" cargo test -p mutex --test loom`).
+//! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p mutex --test loom`).
 #![cfg(loom)]
 
 use counter::Config;

@@ -19,7 +19,7 @@
 //!
 //! - `cargo lab demo` prints the increments it loses on two cores;
 //! - loom finds the losing interleaving in a model of the C code (`tests/loom.rs`);
-//! - ThreadSanitizer reports the race in the real C (`cargo lab tsan`).
+//! - ThreadSanitizer reports the race in the real C (`cargo xtask tsan`).
 //!
 //! Nothing asserts *how many* updates it loses: that depends on timing.
 

@@ -2,7 +2,7 @@
 //!
 //! The kernel code (`racy::run_with`) is the same as in the real build; only the C call is
 //! replaced by a model of its memory effect (see `src/global.rs`).
-//! Run: `cargo lab loom` (or `RUSTFLAGS="--cfg loom" cargo test -p racy --test loom`).
+//! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p racy --test loom`).
 #![cfg(loom)]
 
 use counter::Config;

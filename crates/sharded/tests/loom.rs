@@ -5,7 +5,7 @@
 //! the same as in the real build; the reentrant C increment is modelled by `*state += 1` on the
 //! thread's own `&mut u64`. What loom checks here is the harness: each slot comes back through
 //! the join, so the sum after it is exact in every interleaving.
-//! Run: `cargo lab loom` (or `RUSTFLAGS="--cfg loom" cargo test -p sharded --test loom`).
+//! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p sharded --test loom`).
 #![cfg(loom)]
 
 use counter::model::{bounded, exhaustive};

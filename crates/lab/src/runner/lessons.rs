@@ -1,5 +1,5 @@
 //! The one table of lesson metadata (like rustlings' `info.toml`): stable names, folders,
-//! book chapters, hints, and the wrong-answer fixtures that `cargo lab verify` must see caught.
+//! book chapters, hints, and the wrong-answer fixtures that `cargo xtask verify` must see caught.
 //!
 //! A lesson is a crate `lessons/NN-topic/` whose package name is the lesson's stable name.
 //! Students edit [`EXERCISE`]; [`SHIPPED`] is the untouched copy that `cargo lab reset`
@@ -28,7 +28,7 @@ pub struct Lesson {
     pub chapter: &'static str,
     /// The hint `cargo lab hint` prints.
     pub hint: &'static str,
-    /// Typical wrong answers, each proven caught by `cargo lab verify`.
+    /// Typical wrong answers, each proven caught by `cargo xtask verify`.
     pub fixtures: &'static [Fixture],
 }
 

@@ -1,4 +1,4 @@
-//! `cargo lab bench [--quick]`: the lab's comparison suite, in one process, in one run.
+//! `cargo xtask bench [--quick]`: the lab's comparison suite, in one process, in one run.
 //!
 //! Each comparison is measured against a baseline taken in the same run, and reported as
 //! medians with min–max and the number of runs, plus ratios of medians (ratios survive a noisy
@@ -35,7 +35,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use harness::Measurement;
 use report::{Results, Skipped};
 
-/// Options for `cargo lab bench`.
+/// Options for `cargo xtask bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Short runs at small sizes, written to target/bench-quick/ (CI): checks every figure and
@@ -75,7 +75,7 @@ pub struct Sizes {
     pub process_increments: u64,
     /// Timed runs of the process comparisons.
     pub process_samples: usize,
-    /// The Python script's configuration (see `crates/lab/python/ctypes_bench.py`).
+    /// The Python script's configuration (see `crates/xtask/python/ctypes_bench.py`).
     pub python: serde_json::Value,
     /// How long the Python side may take before it is stopped.
     pub python_limit: Duration,
@@ -139,7 +139,7 @@ pub fn count_label(n: usize) -> String {
     if n >= 10_000 && lead.len() == 1 {
         format!("{lead}e{zeros}")
     } else if n >= 10_000 {
-        crate::group_digits(n as u64, ' ')
+        lab::group_digits(n as u64, ' ')
     } else {
         digits
     }
@@ -148,7 +148,7 @@ pub fn count_label(n: usize) -> String {
 /// Runs the suite, writes the files, checks them, prints the table.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let root = crate::workspace_root();
+    let root = lab::workspace_root();
     let sizes = if args.quick {
         Sizes::quick()
     } else {
@@ -181,7 +181,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
 
     let machine = machine::Machine::detect();
     println!(
-        "cargo lab bench ({} mode) on {}\nresults go to {}",
+        "cargo xtask bench ({} mode) on {}\nresults go to {}",
         sizes.mode,
         machine.caption(),
         out_dir.display()

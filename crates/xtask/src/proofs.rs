@@ -1,4 +1,4 @@
-//! `cargo lab loom` and `cargo lab tsan`: two of the four witnesses for every thread-safety claim
+//! `cargo xtask loom` and `cargo xtask tsan`: two of the four witnesses for every thread-safety claim
 //! about the counter kernels (the compiler and the stress tests are the other two).
 //!
 //! - **loom** explores every interleaving of a small model. It cannot see into C, so each kernel
@@ -8,7 +8,7 @@
 //! - **ThreadSanitizer** watches the *real C* while it runs: gcc's `-fsanitize=thread`, from a C
 //!   pthread driver and from Rust threads through the FFI, on the stable toolchain.
 //!
-//! Each command runs its children through [`crate::proc::run`] (time limits, whole process
+//! Each command runs its children through [`lab::proc::run`] (time limits, whole process
 //! group killed on timeout) and reads their output: a run where 0 loom tests ran is a failure,
 //! and so is a TSan case whose verdict is not the expected one.
 
@@ -19,8 +19,8 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::Table;
-use crate::proc::{self, Finished, Output};
+use lab::Table;
+use lab::proc::{self, Finished, Output};
 
 // ---------------------------------------------------------------------------------------------
 // loom
@@ -29,7 +29,7 @@ use crate::proc::{self, Finished, Output};
 /// Packages that may hold loom models, in `crates/<name>/tests/*.rs` files with `#![cfg(loom)]`.
 const LOOM_PACKAGES: &[&str] = &["racy", "mutex", "atomic", "sharded", "isolated"];
 
-/// Options for `cargo lab loom`.
+/// Options for `cargo xtask loom`.
 #[derive(Debug, Args)]
 pub struct LoomArgs {
     /// `LOOM_MAX_PREEMPTIONS` for the models that do not state their own bound. The models named
@@ -60,7 +60,7 @@ struct TestCounts {
 
 /// Runs every loom model: `cargo test` with `--cfg loom` added to `RUSTFLAGS`, per package.
 pub fn loom(args: &LoomArgs) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = lab::workspace_root();
     let targets = loom_targets(&root, &args.packages)?;
     if targets.is_empty() {
         bail!("no loom tests found (files in crates/<package>/tests/ with `#![cfg(loom)]`)");
@@ -212,7 +212,7 @@ fn print_test_lines(done: &Finished) {
 // ThreadSanitizer
 // ---------------------------------------------------------------------------------------------
 
-/// Options for `cargo lab tsan`.
+/// Options for `cargo xtask tsan`.
 #[derive(Debug, Args)]
 pub struct TsanArgs {
     /// Threads per case.
@@ -306,7 +306,7 @@ const RACE_REPORT: &str = "WARNING: ThreadSanitizer: data race";
 
 /// Builds the C driver and the Rust example with ThreadSanitizer and checks every case.
 pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
+    let root = lab::workspace_root();
     let out_dir = root.join("target/tsan");
     std::fs::create_dir_all(&out_dir).context("cannot create target/tsan")?;
     let build_limit = Duration::from_secs(args.build_limit_secs);
@@ -509,7 +509,7 @@ mod tests {
 
     #[test]
     fn the_kernel_crates_have_loom_tests() {
-        let targets = loom_targets(&crate::workspace_root(), &[]).unwrap();
+        let targets = loom_targets(&lab::workspace_root(), &[]).unwrap();
         for package in ["racy", "mutex", "atomic", "sharded"] {
             let found = targets.iter().find(|t| t.package == package);
             assert!(
@@ -520,12 +520,12 @@ mod tests {
     }
 
     /// K-racy, K-mutex-c, K-atomic, K-sharded on the real C: the C pthread driver under gcc's
-    /// ThreadSanitizer reports the racy kernel and finds the others clean. (`cargo lab tsan`
+    /// ThreadSanitizer reports the racy kernel and finds the others clean. (`cargo xtask tsan`
     /// adds the same kernels from Rust threads through the FFI.)
     #[test]
     fn tsan_reports_the_racy_c_kernel_and_passes_the_fixed_ones_from_a_c_driver() {
         let dir = tempfile::tempdir().unwrap();
-        let root = crate::workspace_root();
+        let root = lab::workspace_root();
         let driver = build_c_driver(&root, dir.path(), Duration::from_secs(120)).unwrap();
         let mut table = tsan_table();
         let counts = ["2".to_string(), "20000".to_string()];
@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn an_unknown_package_is_refused_by_name() {
-        let err = loom_targets(&crate::workspace_root(), &["ffi".into()]).unwrap_err();
+        let err = loom_targets(&lab::workspace_root(), &["ffi".into()]).unwrap_err();
         assert!(
             err.to_string().contains("`ffi` has no loom models"),
             "{err}"

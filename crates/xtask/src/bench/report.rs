@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::harness::{Measurement, Ratio};
 use super::machine::Machine;
 
-/// Everything one `cargo lab bench` run measured.
+/// Everything one `cargo xtask bench` run measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Results {
     /// What it ran on, and when.
@@ -90,7 +90,7 @@ pub fn group_table(r: &Results, group: &str) -> String {
         let _ = writeln!(s, "_{}_", caption(r));
         return s;
     }
-    let mut t = crate::Table::new(["measurement", "median", "min – max", "runs", "unit"]);
+    let mut t = lab::Table::new(["measurement", "median", "min – max", "runs", "unit"]);
     for m in r.measurements.iter().filter(|m| m.group == group) {
         let mut label = m.label.clone();
         for (k, v) in &m.extra {
@@ -115,7 +115,7 @@ pub fn group_table(r: &Results, group: &str) -> String {
 }
 
 fn ratio_table(ratios: &[&Ratio]) -> String {
-    let mut t = crate::Table::new(["ratio (same run)", "median", "range", "target", "met"]);
+    let mut t = lab::Table::new(["ratio (same run)", "median", "range", "target", "met"]);
     for x in ratios {
         let (target, met) = match (&x.target, x.met()) {
             (Some((words, _)), Some(m)) => (words.clone(), if m { "yes" } else { "**no**" }),
@@ -146,7 +146,7 @@ pub fn targets_table(r: &Results) -> String {
 /// The machine and the run, as a one-row table with the caption.
 pub fn machine_table(r: &Results) -> String {
     let m = &r.machine;
-    let mut t = crate::Table::new([
+    let mut t = lab::Table::new([
         "CPU",
         "cores",
         "kernel",

@@ -1,4 +1,4 @@
-//! `cargo lab test-all`: the README's test command. Runs every kind of check the lab has, in
+//! `cargo xtask test-all`: the README's test command. Runs every kind of check the lab has, in
 //! order, each under a time limit, and ends with one summary line that CI reads.
 
 use std::process::Command;
@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use clap::Args;
 
-use crate::Table;
-use crate::proc::{self, Output};
+use lab::Table;
+use lab::proc::{self, Output};
 
-/// Options for `cargo lab test-all`.
+/// Options for `cargo xtask test-all`.
 #[derive(Debug, Args)]
 pub struct TestAllArgs {
     /// Run only the steps whose names contain this text (e.g. `loom`).
@@ -26,7 +26,7 @@ pub struct TestAllArgs {
 struct Step {
     name: &'static str,
     why: &'static str,
-    /// Either `cargo ...` or `lab ...` (this runner, re-invoked).
+    /// Either `cargo ...`, `bash ...` or `xtask ...` (this program, re-invoked).
     argv: &'static [&'static str],
     limit: Duration,
 }
@@ -48,31 +48,31 @@ const STEPS: &[Step] = &[
     Step {
         name: "loom",
         why: "every loom model, with a preemption bound; fails if 0 ran",
-        argv: &["lab", "loom"],
+        argv: &["xtask", "loom"],
         limit: Duration::from_secs(10 * 60),
     },
     Step {
         name: "tsan",
         why: "ThreadSanitizer on the real C, from C and from Rust threads",
-        argv: &["lab", "tsan"],
+        argv: &["xtask", "tsan"],
         limit: Duration::from_secs(8 * 60),
     },
     Step {
         name: "lessons-verify",
         why: "every exercise fails as shipped, passes with its solution, catches wrong answers",
-        argv: &["lab", "verify"],
+        argv: &["xtask", "verify"],
         limit: Duration::from_secs(15 * 60),
     },
     Step {
         name: "bench-quick",
         why: "the benchmark suite in quick mode: every figure and table is produced",
-        argv: &["lab", "bench", "--quick"],
+        argv: &["xtask", "bench", "--quick"],
         limit: Duration::from_secs(8 * 60),
     },
     Step {
         name: "book",
         why: "mdbook build, includes and anchors, claims ledger, links, headless Chromium",
-        argv: &["lab", "book", "check"],
+        argv: &["xtask", "book-check"],
         limit: Duration::from_secs(8 * 60),
     },
 ];
@@ -80,8 +80,8 @@ const STEPS: &[Step] = &[
 
 /// Runs the steps; returns an error naming every step that failed.
 pub fn run(args: &TestAllArgs) -> anyhow::Result<()> {
-    let root = crate::workspace_root();
-    let me = std::env::current_exe().context("cannot find the lab runner's own executable")?;
+    let root = lab::workspace_root();
+    let me = std::env::current_exe().context("cannot find the xtask executable")?;
     let chosen: Vec<&Step> = STEPS
         .iter()
         .filter(|s| args.only.as_deref().is_none_or(|o| s.name.contains(o)))
@@ -126,7 +126,7 @@ pub fn run(args: &TestAllArgs) -> anyhow::Result<()> {
     println!("\n{}", table.render());
     println!("test-all: {passed} passed, {failed} failed");
     if failed > 0 {
-        bail!("{failed} step(s) failed; rerun one with `cargo lab test-all --only <step>`");
+        bail!("{failed} step(s) failed; rerun one with `cargo xtask test-all --only <step>`");
     }
     Ok(())
 }
@@ -138,14 +138,14 @@ fn names() -> String {
 fn command_for(step: &Step, me: &std::path::Path) -> Command {
     let (program, rest) = step.argv.split_first().expect("a step has a program");
     let mut cmd = match *program {
-        "lab" => Command::new(me),
+        "xtask" => Command::new(me),
         other => Command::new(other),
     };
     for arg in rest {
         if *arg == "--exclude-lessons" {
             // `--workspace` would include the lessons, whose exercises fail as shipped on
-            // purpose; `lab verify` checks them instead.
-            for lesson in crate::runner::lesson_packages() {
+            // purpose; `xtask verify` checks them instead.
+            for lesson in lab::runner::lesson_packages() {
                 cmd.args(["--exclude", lesson]);
             }
         } else {

@@ -1,15 +1,15 @@
 //! The benchmark's output files, without running a benchmark: tables and figures written from
-//! a synthetic run pass the same checks `cargo lab bench` applies, a skipped comparison still
+//! a synthetic run pass the same checks `cargo xtask bench` applies, a skipped comparison still
 //! yields a readable table and figure, and the book's Measurements chapter names exactly the
 //! files the suite writes.
 
 use std::collections::BTreeSet;
 
-use lab::bench::figures::{FIGURES, write_figures};
-use lab::bench::harness::{Measurement, ratio};
-use lab::bench::machine::Machine;
-use lab::bench::report::{GROUPS, Results, Skipped, write_tables};
-use lab::bench::verify::check_file;
+use xtask::bench::figures::{FIGURES, write_figures};
+use xtask::bench::harness::{Measurement, ratio};
+use xtask::bench::machine::Machine;
+use xtask::bench::report::{GROUPS, Results, Skipped, write_tables};
+use xtask::bench::verify::check_file;
 
 fn machine() -> Machine {
     Machine {

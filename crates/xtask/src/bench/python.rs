@@ -1,5 +1,5 @@
 //! The source's own setting, side by side: the same `c_src` built as a shared library and
-//! driven from Python's `ctypes` (`crates/lab/python/ctypes_bench.py`), measured in the same run
+//! driven from Python's `ctypes` (`crates/xtask/python/ctypes_bench.py`), measured in the same run
 //! as Rust calling the same C.
 
 use std::hint::black_box;
@@ -13,13 +13,13 @@ use serde::Deserialize;
 use super::Sizes;
 use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
 use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
-use crate::proc::{self, Output};
+use lab::proc::{self, Output};
 
 /// The group name (table `python.md`, figure `python.svg`).
 pub const GROUP: &str = "python";
 
 /// The script, from the workspace root.
-pub const SCRIPT: &str = "crates/lab/python/ctypes_bench.py";
+pub const SCRIPT: &str = "crates/xtask/python/ctypes_bench.py";
 
 /// `python3 --version` when python3 runs, `None` otherwise.
 pub fn python3() -> Option<String> {
@@ -88,7 +88,7 @@ pub fn run(
     }
     tick("building liblab.so for ctypes");
     let lib = build_shared_lib(scratch)?;
-    let root = crate::workspace_root();
+    let root = lab::workspace_root();
     let cfg = serde_json::to_string(&sizes.python)?;
 
     tick("Python with ctypes (one process, then a pool of 4)");

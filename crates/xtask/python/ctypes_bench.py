@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The source article's own setting: the lab's C library (c_src/) driven from Python via ctypes.
 
-`cargo lab bench` builds c_src/{arith,array,counter}.c into a shared library and runs this script,
+`cargo xtask bench` builds c_src/{arith,array,counter}.c into a shared library and runs this script,
 so Python-with-ctypes and Rust are measured on the same C code in one run. Standard library
 only (no NumPy): buffers are `array.array('d')` seen through ctypes.
 

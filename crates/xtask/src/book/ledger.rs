@@ -6,7 +6,7 @@
 //! witness does not exist, when a command names a package or test target that does not exist,
 //! or when a required claim has no row. Witness forms (see `/work/team-notes.md`):
 //! - `test:<package>::<fn_name>`: a `fn <fn_name>` in some `.rs` file under the package's directory;
-//! - `bench:<id>`: `<id>` appears in `crates/*/benches/*.rs` or `crates/lab/src/bench*`;
+//! - `bench:<id>`: `<id>` appears in `crates/*/benches/*.rs` or `crates/xtask/src/bench*`;
 //! - `file:<path>`: a file at that path from the repository root.
 
 use std::collections::BTreeMap;
@@ -217,7 +217,7 @@ impl Repo {
             }
             return Some(format!(
                 "`{witness}`: `{id}` appears in no benchmark source \
-                 (crates/*/benches/*.rs, crates/lab/src/bench*)"
+                 (crates/*/benches/*.rs, crates/xtask/src/bench*)"
             ));
         }
         if let Some(path) = witness.strip_prefix("file:") {
@@ -283,7 +283,7 @@ impl Repo {
                     .filter(|f| f.parent() == Some(&entry.path().join("benches"))),
             );
         }
-        let lab_src = self.root.join("crates/lab/src");
+        let lab_src = self.root.join("crates/xtask/src");
         for entry in fs::read_dir(&lab_src).into_iter().flatten().flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with("bench") {
@@ -521,7 +521,7 @@ mod tests {
     }
 
     fn repo() -> Repo {
-        Repo::scan(&crate::workspace_root())
+        Repo::scan(&lab::workspace_root())
     }
 
     #[test]
@@ -529,15 +529,15 @@ mod tests {
         let r = repo();
         // This very function is a witness that exists.
         assert_eq!(
-            r.missing_witness("test:lab::test_witnesses_need_an_existing_package_and_function"),
+            r.missing_witness("test:xtask::test_witnesses_need_an_existing_package_and_function"),
             None
         );
         assert!(
-            r.missing_witness("test:lab::no_such_function_anywhere_xyz")
+            r.missing_witness("test:xtask::no_such_function_anywhere_xyz")
                 .is_some()
         );
         assert!(
-            r.missing_witness("test:lab::test_witnesses_need").is_some(),
+            r.missing_witness("test:xtask::test_witnesses_need").is_some(),
             "a prefix"
         );
         assert!(r.missing_witness("test:no-such-package::f").is_some());
@@ -561,7 +561,7 @@ mod tests {
     fn commands_must_name_real_packages_and_test_targets() {
         let r = repo();
         assert_eq!(r.bad_command("cargo test -p ffi --test properties"), None);
-        assert_eq!(r.bad_command("cargo lab book check"), None);
+        assert_eq!(r.bad_command("cargo xtask book-check"), None);
         assert!(r.bad_command("cargo test -p nope").is_some());
         assert!(r.bad_command("cargo test -p ffi --test nope").is_some());
         assert!(r.bad_command("rm -rf /").is_some());

@@ -13,7 +13,7 @@ pub const GROUP: &str = "counters";
 pub const THREADS: [usize; 3] = [1, 2, 4];
 
 /// Every kernel, from the crates that implement them (the one list, shared with the demo).
-pub use crate::demo::STRATEGIES;
+pub use lab::demo::STRATEGIES;
 
 /// Runs every strategy at every thread count: M increments/s, and % of increments lost.
 pub fn run(

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use super::TempDir;
 use super::html::{self, Site};
-use crate::proc::{self, Output};
+use lab::proc::{self, Output};
 
 /// One request the browser made: the path and the status the server answered.
 pub type Request = (String, u16);

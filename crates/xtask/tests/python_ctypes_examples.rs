@@ -6,8 +6,8 @@
 use std::process::Command;
 use std::time::Duration;
 
-use lab::bench::python::{SCRIPT, build_shared_lib, python3};
 use lab::proc::{self, Output};
+use xtask::bench::python::{SCRIPT, build_shared_lib, python3};
 
 /// Builds `c_src` as a shared library in a temporary directory and runs `script` (from the
 /// workspace root) on it with `args` before the library's path; `None` (with the reason
@@ -65,7 +65,7 @@ fn python_ctypes_runs_the_articles_three_examples_with_expected_outputs() {
 /// both callers are inside it at once (`c_src/rendezvous.c`).
 #[test]
 fn ctypes_cdll_threads_run_c_in_parallel_and_pydll_threads_cannot() {
-    let Some(out) = run_python_on_lib("crates/lab/python/gil_rendezvous.py", &[]) else {
+    let Some(out) = run_python_on_lib("crates/xtask/python/gil_rendezvous.py", &[]) else {
         return;
     };
     let got: serde_json::Value =

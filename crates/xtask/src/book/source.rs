@@ -2,7 +2,7 @@
 //! a file and a named anchor that exist, and no code block is pasted into the Markdown.
 //!
 //! These checks need no `mdbook`: `cargo test -p workspace-tests --test book_includes` runs them,
-//! so the book is protected on any machine, and `cargo lab book check` runs them again.
+//! so the book is protected on any machine, and `cargo xtask book-check` runs them again.
 
 use std::fs;
 use std::path::{Path, PathBuf};

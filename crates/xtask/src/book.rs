@@ -1,0 +1,250 @@
+//! `cargo xtask book-check`: what CI runs on the book. It fails on a missing include or anchor,
+//! a pasted code block, a bad claims-ledger row, a dead internal link or image, and anything a
+//! real browser (headless Chromium) sees wrong on any chapter. It saves screenshots of two
+//! chapters to `mdbook/screenshots/` for review.
+
+pub mod browser;
+pub mod html;
+pub mod ledger;
+pub mod source;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::Args;
+
+use lab::book::{Book, MDBOOK_VERSION, html_name, require_mdbook};
+use source::Problem;
+
+/// Options for `cargo xtask book-check`.
+#[derive(Debug, Args)]
+pub struct BookCheckArgs {
+    /// Another checkout to work on (default: this workspace). For trying the checks on a copy.
+    #[arg(long, hide = true)]
+    pub root: Option<PathBuf>,
+}
+
+/// Builds the book and checks it (see the module docs).
+pub fn run(args: &BookCheckArgs) -> anyhow::Result<()> {
+    let root = args.root.clone().unwrap_or_else(lab::workspace_root);
+    check(&Book::at(&root))
+}
+
+fn check(book: &Book) -> anyhow::Result<()> {
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut note = |step: &str, found: Vec<Problem>| {
+        println!(
+            "book check: {step}: {}",
+            if found.is_empty() {
+                "ok".to_string()
+            } else {
+                format!("{} problem(s)", found.len())
+            }
+        );
+        problems.extend(found);
+    };
+
+    let missing = book.missing_chapters()?;
+    note(
+        "chapters listed in SUMMARY.md exist",
+        missing
+            .iter()
+            .map(|c| Problem {
+                place: "SUMMARY.md".into(),
+                message: format!("chapter {c} does not exist"),
+            })
+            .collect(),
+    );
+    note(
+        "includes and named anchors resolve",
+        source::check_includes(&book.src),
+    );
+    note(
+        "no pasted code blocks",
+        source::check_no_pasted_code(&book.src),
+    );
+    let (rows, ledger_problems) = ledger::check(&book.root, &book.src);
+    note(
+        &format!("claims ledger ({} rows)", rows.len()),
+        ledger_problems,
+    );
+
+    let (mdbook, version) = require_mdbook()?;
+    if !missing.is_empty() {
+        report(&problems);
+        bail!(
+            "the book cannot be built while chapters are missing ({} problem(s) above)",
+            problems.len()
+        );
+    }
+    let log = book.build(&mdbook)?;
+    println!("book check: built with {version}");
+    note(
+        "mdbook reported no errors or warnings",
+        log.lines()
+            .filter(|l| l.contains("ERROR") || l.contains("WARN"))
+            .map(|l| Problem {
+                place: "mdbook build".into(),
+                message: l.trim().to_string(),
+            })
+            .collect(),
+    );
+
+    // Internal links and images in the built HTML files, as written.
+    let mut site = html::Site::new(&book.out);
+    let mut static_problems = Vec::new();
+    for page in site.pages() {
+        if page == "print.html" || page == "404.html" {
+            continue; // print.html rewrites links into itself; 404.html uses site-absolute URLs
+        }
+        let text = fs::read_to_string(book.out.join(&page)).unwrap_or_default();
+        for message in site.check_page(&page, &text) {
+            static_problems.push(Problem {
+                place: page.clone(),
+                message,
+            });
+        }
+    }
+    note("links and images in the built HTML", static_problems);
+
+    // The real browser.
+    let chapters = book.chapters()?;
+    note(
+        &format!("{} chapters rendered in headless Chromium", chapters.len()),
+        browser_check(book, &mut site, &chapters)?,
+    );
+
+    dedup(&mut problems);
+    report(&problems);
+    if !problems.is_empty() {
+        bail!("the book check found {} problem(s)", problems.len());
+    }
+    println!("book check: all checks passed");
+    Ok(())
+}
+
+fn browser_check(
+    book: &Book,
+    site: &mut html::Site,
+    chapters: &[String],
+) -> anyhow::Result<Vec<Problem>> {
+    let Some(exe) = browser::find_chromium() else {
+        bail!(
+            "chromium is not installed (the book check loads every chapter in it). \
+                 Run `bash .ci/install-tools` (installs mdbook {MDBOOK_VERSION} and chromium)"
+        );
+    };
+    let chrome = browser::Browser::new(exe);
+    let server = browser::Server::start(&book.out).context("cannot start a local server")?;
+    let mut problems = Vec::new();
+    let mut pages: Vec<(String, Option<usize>)> = chapters
+        .iter()
+        .map(|c| {
+            (
+                html_name(c),
+                Some(source::rendered_fence_count(&book.src.join(c))),
+            )
+        })
+        .collect();
+    pages.push(("index.html".into(), None));
+    for (page, expected) in &pages {
+        server.take_log();
+        // One retry: on a loaded machine Chromium itself occasionally fails to start.
+        let dom = match chrome.dump_dom(&server.url(page)).or_else(|_| {
+            server.take_log();
+            chrome.dump_dom(&server.url(page))
+        }) {
+            Ok(d) => d,
+            Err(e) => {
+                problems.push(Problem {
+                    place: page.clone(),
+                    message: format!("{e:#}"),
+                });
+                continue;
+            }
+        };
+        let requests = server.take_log();
+        for message in browser::check_rendered(site, page, &dom, &requests, *expected) {
+            problems.push(Problem {
+                place: format!("{page} (in Chromium)"),
+                message,
+            });
+        }
+    }
+
+    let shots = book.dir.join("screenshots");
+    fs::create_dir_all(&shots).context("cannot create mdbook/screenshots")?;
+    for page in screenshot_pages(chapters, &book.src) {
+        let png = shots.join(page.replace('/', "_").replace(".html", ".png"));
+        chrome.screenshot(&server.url(&page), &png)?;
+        println!("book check: screenshot {}", png.display());
+    }
+    Ok(problems)
+}
+
+/// The two chapters worth a look: the data-race lesson (or the C library chapter until it
+/// exists) and the myth-versus-measurement chapter.
+fn screenshot_pages(chapters: &[String], src: &Path) -> Vec<String> {
+    let pick = |preferred: &[&str]| {
+        preferred
+            .iter()
+            .find(|c| chapters.iter().any(|x| x == *c) && src.join(c).is_file())
+            .map(|c| html_name(c))
+    };
+    [
+        pick(&["lessons/02-data-race.md", "c-library.md"]),
+        pick(&["myth-versus-measurement.md", "introduction.md"]),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Drops repeats: the same message for the same page, whether found in the built HTML or in
+/// the browser (mdbook renders each image twice, once as a zoomable copy).
+fn dedup(problems: &mut Vec<Problem>) {
+    let mut seen = std::collections::HashSet::new();
+    problems.retain(|p| {
+        let page = p.place.trim_end_matches(" (in Chromium)").to_string();
+        seen.insert((page, p.message.clone()))
+    });
+}
+
+fn report(problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    eprintln!("\nbook check: {} problem(s):", problems.len());
+    for p in problems {
+        eprintln!("  - {p}");
+    }
+}
+
+/// A fresh directory under the system temp dir, removed when dropped.
+#[derive(Debug)]
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// Creates `<tmp>/lab-<label>-<pid>-<n>`.
+    pub fn new(label: &str) -> std::io::Result<Self> {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let p = std::env::temp_dir().join(format!("lab-{label}-{}-{n}", std::process::id()));
+        let _ = fs::remove_dir_all(&p);
+        fs::create_dir_all(&p)?;
+        Ok(TempDir(p))
+    }
+
+    /// Its path.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}

@@ -1,0 +1,9 @@
+//! The maintainers' and CI's commands (`cargo xtask`): each subcommand is a module here, so tests
+//! can drive them too. The student's runner is the `lab` crate; this crate uses its lesson table
+//! and its time-limited process runner, and nothing points back.
+
+pub mod bench;
+pub mod book;
+pub mod proofs;
+pub mod testall;
+pub mod verify;

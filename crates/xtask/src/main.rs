@@ -1,0 +1,51 @@
+//! `cargo xtask`: the maintainers' and CI's commands, apart from the student's `cargo lab`
+//! (the `cargo xtask` convention). See `cargo xtask --help`.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The Parallel FFI Lab's maintainer commands: prove the lessons honest, run the loom models and
+/// ThreadSanitizer, benchmark, check the book, and run every test.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Prove every exercise fails as shipped, passes with its solution, and catches every
+    /// wrong-answer fixture.
+    Verify(xtask::verify::VerifyArgs),
+    /// Run every loom model (fails if none ran).
+    Loom(xtask::proofs::LoomArgs),
+    /// Run ThreadSanitizer over the real C kernels, from C threads and from Rust threads.
+    Tsan(xtask::proofs::TsanArgs),
+    /// Benchmark suite: a ratio table, results in JSON, SVG figures for the book.
+    Bench(xtask::bench::BenchArgs),
+    /// Build the book and check it: includes, ledger, links, images, headless Chromium.
+    BookCheck(xtask::book::BookCheckArgs),
+    /// Every test the project has, in order: the README's test command.
+    TestAll(xtask::testall::TestAllArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Verify(args) => xtask::verify::verify(&args),
+        Cmd::Loom(args) => xtask::proofs::loom(&args),
+        Cmd::Tsan(args) => xtask::proofs::tsan(&args),
+        Cmd::Bench(args) => xtask::bench::run(&args),
+        Cmd::BookCheck(args) => xtask::book::run(&args),
+        Cmd::TestAll(args) => xtask::testall::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("\nerror: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -225,7 +225,7 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
     let mut progress = Progress::load()?;
     let lesson = chosen(args.lesson.as_deref(), &progress)?;
     let dirs = [lesson.path("src")];
-    let mut changes = watch::changes(&dirs, args.poll);
+    let mut changes = watch::Changes::new(&dirs, args.poll)?;
     loop {
         let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
         progress.set(lesson.name, outcome.passed());

@@ -1,151 +1,118 @@
-//! Noticing that a student saved a file: file-system events through `notify` when the
-//! platform has them, else a poller that compares modification times.
+//! Noticing that a student saved a file, through `notify`: the platform's file events (inotify
+//! on Linux) when it has them, else `notify`'s own poller, which compares modification times.
+//! Both deliver the same events into the same channel, so the runner waits on them one way.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use notify::{RecursiveMode, Watcher};
+use notify::{PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
-/// Something that blocks until a watched file changes.
-pub trait Changes {
-    /// Waits for the next change.
-    fn wait(&mut self) -> anyhow::Result<()>;
-    /// How it notices changes, for the user.
-    fn how(&self) -> &'static str;
-}
+/// How often the fallback poller looks at the files.
+const POLL_INTERVAL: Duration = Duration::from_millis(500);
 
-/// File events from the operating system (inotify on Linux).
-pub struct Events {
+/// Editors save in bursts (write, rename, chmod): how long a burst may take to settle.
+const SETTLE: Duration = Duration::from_millis(200);
+
+/// Blocks until a watched file is created, modified or removed.
+pub struct Changes {
     rx: mpsc::Receiver<notify::Result<notify::Event>>,
-    _watcher: notify::RecommendedWatcher,
+    /// Kept alive for as long as we wait: dropping a watcher stops its events.
+    _watcher: Box<dyn Watcher>,
+    how: &'static str,
 }
 
-impl std::fmt::Debug for Events {
+impl std::fmt::Debug for Changes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Events")
+        f.debug_struct("Changes").field("how", &self.how).finish()
     }
 }
 
-impl Events {
-    /// Watches `dirs` recursively; fails when the platform offers no file events.
-    pub fn new(dirs: &[PathBuf]) -> notify::Result<Self> {
+impl Changes {
+    /// File events if the platform has them (and `poll` is false), else polling.
+    pub fn new(dirs: &[PathBuf], poll: bool) -> anyhow::Result<Self> {
+        if !poll {
+            match Self::with::<RecommendedWatcher>(dirs, notify::Config::default(), "file events") {
+                Ok(events) => return Ok(events),
+                Err(err) => eprintln!("(no file events here: {err}; polling instead)"),
+            }
+        }
+        Self::polling(dirs, POLL_INTERVAL)
+    }
+
+    /// `notify`'s poller, looking every `interval`.
+    pub fn polling(dirs: &[PathBuf], interval: Duration) -> anyhow::Result<Self> {
+        let config = notify::Config::default().with_poll_interval(interval);
+        Ok(Self::with::<PollWatcher>(
+            dirs,
+            config,
+            "polling modification times",
+        )?)
+    }
+
+    fn with<W: Watcher + 'static>(
+        dirs: &[PathBuf],
+        config: notify::Config,
+        how: &'static str,
+    ) -> notify::Result<Self> {
         let (tx, rx) = mpsc::channel();
-        let mut watcher = notify::recommended_watcher(move |ev| {
-            let _ = tx.send(ev);
-        })?;
+        let mut watcher = W::new(
+            move |ev| {
+                let _ = tx.send(ev);
+            },
+            config,
+        )?;
         for dir in dirs {
             watcher.watch(dir, RecursiveMode::Recursive)?;
         }
-        Ok(Events {
+        Ok(Changes {
             rx,
-            _watcher: watcher,
+            _watcher: Box::new(watcher),
+            how,
         })
     }
-}
 
-impl Changes for Events {
-    fn wait(&mut self) -> anyhow::Result<()> {
+    /// Waits for the next change, then lets the burst it belongs to settle.
+    pub fn wait(&mut self) -> anyhow::Result<()> {
+        self.next(None).map(|_| ())
+    }
+
+    /// Waits up to `limit` (forever when `None`); true when a change came.
+    pub fn next(&mut self, limit: Option<Duration>) -> anyhow::Result<bool> {
         loop {
-            let ev = self.rx.recv()??;
+            let ev = match limit {
+                None => self.rx.recv()?,
+                Some(limit) => match self.rx.recv_timeout(limit) {
+                    Ok(ev) => ev,
+                    Err(mpsc::RecvTimeoutError::Timeout) => return Ok(false),
+                    Err(e) => return Err(e.into()),
+                },
+            }?;
             if ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove() {
-                // Editors save in bursts (write, rename, chmod): let the burst settle.
-                std::thread::sleep(Duration::from_millis(200));
+                std::thread::sleep(SETTLE);
                 while self.rx.try_recv().is_ok() {}
-                return Ok(());
+                return Ok(true);
             }
         }
     }
-    fn how(&self) -> &'static str {
-        "file events"
-    }
-}
 
-/// The fallback: looks at every file's modification time every `interval`.
-#[derive(Debug)]
-pub struct Poller {
-    dirs: Vec<PathBuf>,
-    seen: Vec<(PathBuf, Option<SystemTime>)>,
-    interval: Duration,
-}
-
-impl Poller {
-    /// Remembers the current state of every file under `dirs`.
-    pub fn new(dirs: &[PathBuf], interval: Duration) -> Self {
-        let dirs = dirs.to_vec();
-        let seen = snapshot(&dirs);
-        Poller {
-            dirs,
-            seen,
-            interval,
-        }
+    /// How it notices changes, for the user.
+    pub fn how(&self) -> &'static str {
+        self.how
     }
-
-    /// True when a file was added, removed or modified since the last call (or `new`).
-    pub fn changed(&mut self) -> bool {
-        let now = snapshot(&self.dirs);
-        let changed = now != self.seen;
-        self.seen = now;
-        changed
-    }
-}
-
-impl Changes for Poller {
-    fn wait(&mut self) -> anyhow::Result<()> {
-        while !self.changed() {
-            std::thread::sleep(self.interval);
-        }
-        Ok(())
-    }
-    fn how(&self) -> &'static str {
-        "polling modification times"
-    }
-}
-
-fn snapshot(dirs: &[PathBuf]) -> Vec<(PathBuf, Option<SystemTime>)> {
-    let mut files = Vec::new();
-    for dir in dirs {
-        walk(dir, &mut files);
-    }
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok();
-            (p, t)
-        })
-        .collect()
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
-/// File events if the platform has them (and `poll` is false), else the poller.
-pub fn changes(dirs: &[PathBuf], poll: bool) -> Box<dyn Changes> {
-    if !poll {
-        match Events::new(dirs) {
-            Ok(events) => return Box::new(events),
-            Err(err) => eprintln!("(no file events here: {err}; polling instead)"),
-        }
-    }
-    Box::new(Poller::new(dirs, Duration::from_millis(500)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs::{File, FileTimes};
+    use std::path::Path;
+    use std::time::SystemTime;
+
+    /// Far longer than a poll takes: the tests wait for an event, they do not time it.
+    const PATIENCE: Option<Duration> = Some(Duration::from_secs(20));
+    /// Long enough for several polls: the tests check that no event comes.
+    const QUIET: Option<Duration> = Some(Duration::from_millis(300));
 
     fn touch(path: &Path, secs_ahead: u64) {
         let when = SystemTime::now() + Duration::from_secs(secs_ahead);
@@ -153,51 +120,57 @@ mod tests {
         file.set_times(FileTimes::new().set_modified(when)).unwrap();
     }
 
+    fn poller(dir: &Path) -> Changes {
+        Changes::polling(&[dir.to_path_buf()], Duration::from_millis(10)).unwrap()
+    }
+
     #[test]
     fn the_poller_sees_a_saved_file_once() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("exercise.rs");
         std::fs::write(&file, "fn main() {}").unwrap();
-        let mut poller = Poller::new(&[dir.path().to_path_buf()], Duration::from_millis(10));
-        assert!(!poller.changed(), "nothing changed yet");
+        let mut changes = poller(dir.path());
+        assert!(!changes.next(QUIET).unwrap(), "nothing changed yet");
         touch(&file, 10);
-        assert!(poller.changed(), "a new modification time is a change");
-        assert!(!poller.changed(), "the same change is reported once");
+        assert!(
+            changes.next(PATIENCE).unwrap(),
+            "a new modification time is a change"
+        );
+        assert!(
+            !changes.next(QUIET).unwrap(),
+            "the same change is reported once"
+        );
     }
 
     #[test]
     fn the_poller_sees_files_added_and_removed_in_subfolders() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let mut poller = Poller::new(&[dir.path().to_path_buf()], Duration::from_millis(10));
+        let mut changes = poller(dir.path());
         let file = dir.path().join("sub/new.rs");
         std::fs::write(&file, "").unwrap();
-        assert!(poller.changed(), "a new file is a change");
+        assert!(changes.next(PATIENCE).unwrap(), "a new file is a change");
         std::fs::remove_file(&file).unwrap();
-        assert!(poller.changed(), "a removed file is a change");
+        assert!(
+            changes.next(PATIENCE).unwrap(),
+            "a removed file is a change"
+        );
     }
 
     #[test]
-    fn the_poller_wait_returns_after_a_change() {
+    fn file_events_see_a_saved_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("exercise.rs");
         std::fs::write(&file, "").unwrap();
-        let mut poller = Poller::new(&[dir.path().to_path_buf()], Duration::from_millis(10));
-        let writer = {
-            let file = file.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_millis(50));
-                touch(&file, 20);
-            })
-        };
-        poller.wait().unwrap();
-        writer.join().unwrap();
+        let mut changes = Changes::new(&[dir.path().to_path_buf()], false).unwrap();
+        std::fs::write(&file, "fn main() {}").unwrap();
+        assert!(changes.next(PATIENCE).unwrap(), "a write is a change");
     }
 
     #[test]
     fn forcing_the_fallback_gives_the_poller() {
         let dir = tempfile::tempdir().unwrap();
-        let changes = changes(&[dir.path().to_path_buf()], true);
+        let changes = Changes::new(&[dir.path().to_path_buf()], true).unwrap();
         assert_eq!(changes.how(), "polling modification times");
     }
 }

@@ -537,7 +537,8 @@ mod tests {
                 .is_some()
         );
         assert!(
-            r.missing_witness("test:xtask::test_witnesses_need").is_some(),
+            r.missing_witness("test:xtask::test_witnesses_need")
+                .is_some(),
             "a prefix"
         );
         assert!(r.missing_witness("test:no-such-package::f").is_some());

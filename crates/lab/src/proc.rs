@@ -119,6 +119,26 @@ pub fn run(cmd: &mut Command, limit: Duration, output: Output) -> Result<Finishe
     }
 }
 
+/// The cargo that runs us (`CARGO` is set by `cargo run`), or the one on `PATH`.
+pub fn cargo() -> std::path::PathBuf {
+    std::env::var_os("CARGO").map_or_else(|| "cargo".into(), std::path::PathBuf::from)
+}
+
+/// A command as a shell line, for showing what runs (`$ cargo test -p racy`).
+pub fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The last `lines` lines of `text`.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
 /// Kills the child's whole process group and reaps the child (no zombie is left behind).
 pub fn kill_group(child: &mut Child) {
     if let Ok(pid) = i32::try_from(child.id()) {

@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod book;
-pub mod proofs;
+pub mod loom;
 pub mod testall;
+pub mod tsan;
 pub mod verify;

@@ -20,9 +20,9 @@ enum Cmd {
     /// wrong-answer fixture.
     Verify(xtask::verify::VerifyArgs),
     /// Run every loom model (fails if none ran).
-    Loom(xtask::proofs::LoomArgs),
+    Loom(xtask::loom::LoomArgs),
     /// Run ThreadSanitizer over the real C kernels, from C threads and from Rust threads.
-    Tsan(xtask::proofs::TsanArgs),
+    Tsan(xtask::tsan::TsanArgs),
     /// Benchmark suite: a ratio table, results in JSON, SVG figures for the book.
     Bench(xtask::bench::BenchArgs),
     /// Build the book and check it: includes, ledger, links, images, headless Chromium.
@@ -35,8 +35,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Verify(args) => xtask::verify::verify(&args),
-        Cmd::Loom(args) => xtask::proofs::loom(&args),
-        Cmd::Tsan(args) => xtask::proofs::tsan(&args),
+        Cmd::Loom(args) => xtask::loom::run(&args),
+        Cmd::Tsan(args) => xtask::tsan::run(&args),
         Cmd::Bench(args) => xtask::bench::run(&args),
         Cmd::BookCheck(args) => xtask::book::run(&args),
         Cmd::TestAll(args) => xtask::testall::run(&args),

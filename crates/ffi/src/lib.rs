@@ -20,7 +20,6 @@
 //! block states why it is sound in a `// SAFETY:` comment.
 
 use std::cell::Cell;
-use std::fmt;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -137,25 +136,14 @@ pub fn add(a: i32, b: i32) -> Option<i32> {
 // ---------------------------------------------------------------------------------------------
 
 /// `square_array` was given an output slice whose length differs from the input's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("square_array needs equal lengths, got input of {input} and output of {output} elements")]
 pub struct LengthMismatch {
     /// Elements in the input slice.
     pub input: usize,
     /// Elements in the output slice.
     pub output: usize,
 }
-
-impl fmt::Display for LengthMismatch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "square_array needs equal lengths, got input of {} and output of {} elements",
-            self.input, self.output
-        )
-    }
-}
-
-impl std::error::Error for LengthMismatch {}
 
 // ANCHOR: square_array
 /// Squares every element of `input` into `out`, in one C call over the whole buffer.

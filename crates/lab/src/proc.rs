@@ -41,9 +41,10 @@ impl Finished {
 }
 
 /// Why a child did not finish normally.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The program could not be started (missing, not executable, ...).
+    #[error("could not start `{program}`: {source}")]
     Spawn {
         /// The program as given.
         program: String,
@@ -51,6 +52,7 @@ pub enum RunError {
         source: std::io::Error,
     },
     /// The limit passed; the child's whole process group was killed and reaped.
+    #[error("still running after {limit:.0?}: stopped it (a deadlock or an endless loop?)")]
     TimedOut {
         /// The limit that passed.
         limit: Duration,
@@ -60,23 +62,6 @@ pub enum RunError {
         stderr: String,
     },
 }
-
-impl std::fmt::Display for RunError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RunError::Spawn { program, source } => {
-                write!(f, "could not start `{program}`: {source}")
-            }
-            RunError::TimedOut { limit, .. } => write!(
-                f,
-                "still running after {:.0?}: stopped it (a deadlock or an endless loop?)",
-                limit
-            ),
-        }
-    }
-}
-
-impl std::error::Error for RunError {}
 
 /// Runs `cmd` to completion or until `limit` passes, whichever is first.
 pub fn run(cmd: &mut Command, limit: Duration, output: Output) -> Result<Finished, RunError> {

@@ -2,6 +2,8 @@
 //! drive them too. The maintainers' commands (verify, loom, tsan, bench, book-check, test-all)
 //! are in the `xtask` crate, which uses this one.
 
+#![forbid(unsafe_code)]
+
 pub mod book;
 pub mod demo;
 pub mod demo_processes;

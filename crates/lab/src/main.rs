@@ -1,6 +1,8 @@
 //! `cargo lab`: the student's and reader's command. See `cargo lab --help`.
 //! The maintainers' and CI's commands are `cargo xtask` (crate `xtask`).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

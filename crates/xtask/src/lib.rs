@@ -2,6 +2,8 @@
 //! can drive them too. The student's runner is the `lab` crate; this crate uses its lesson table
 //! and its time-limited process runner, and nothing points back.
 
+#![forbid(unsafe_code)]
+
 pub mod bench;
 pub mod book;
 pub mod loom;

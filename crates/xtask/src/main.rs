@@ -1,6 +1,8 @@
 //! `cargo xtask`: the maintainers' and CI's commands, apart from the student's `cargo lab`
 //! (the `cargo xtask` convention). See `cargo xtask --help`.
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};

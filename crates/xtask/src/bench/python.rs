@@ -117,7 +117,7 @@ pub fn run(
     };
 
     // The Rust side of the same jobs, in the same run.
-    tick("Rust: E1 at scale and E3 with rayon, same sizes");
+    tick("Rust: a million scalar calls, and square_array with rayon, same sizes");
     let n1 = sizes.python["e1_scalars"].as_u64().unwrap_or(1_000_000) as i32;
     let plan = Plan {
         warmup: 1,
@@ -199,25 +199,25 @@ pub fn run(
         ),
         ratio(
             "py_e1_pool_vs_rust",
-            "E1 at scale: Python pool of 4 ÷ Rust one thread",
+            "a million scalar calls: Python pool of 4 ÷ Rust one thread",
             &find(&ms, "py_e1_pool")?,
             &rust_e1,
         ),
         ratio(
             "py_e1_pool_vs_one_process",
-            "E1 at scale: Python one process ÷ Python pool of 4 (> 1: the pool helps)",
+            "a million scalar calls: Python one process ÷ Python pool of 4 (> 1: the pool helps)",
             &find(&ms, "py_e1_one_process")?,
             &find(&ms, "py_e1_pool")?,
         ),
         ratio(
             "py_gil_long_speedup",
-            "M1: long C calls, Python 1 thread ÷ 2 threads (> 1: ctypes released the lock)",
+            "long C calls, Python 1 thread ÷ 2 threads (> 1: ctypes released the lock)",
             &find(&ms, "py_gil_long_1t")?,
             &find(&ms, "py_gil_long_2t")?,
         ),
         ratio(
             "py_gil_tiny_speedup",
-            "M1: tiny C calls, Python 1 thread ÷ 2 threads (< 1: lock hand-offs cost more)",
+            "tiny C calls, Python 1 thread ÷ 2 threads (< 1: lock hand-offs cost more)",
             &find(&ms, "py_gil_tiny_1t")?,
             &find(&ms, "py_gil_tiny_2t")?,
         ),
@@ -229,7 +229,7 @@ pub fn run(
             ratio(
                 &format!("py_e3_pool_vs_rayon_{n}"),
                 &format!(
-                    "E3 {label} doubles: Python pool of 4 chunks ÷ Rust rayon (output reused)"
+                    "square_array over {label} doubles: Python pool of 4 chunks ÷ Rust rayon (output reused)"
                 ),
                 &pool_run,
                 reused,
@@ -238,13 +238,13 @@ pub fn run(
         );
         ratios.push(ratio(
             &format!("py_e3_pool_vs_rayon_fresh_{n}"),
-            &format!("E3 {label} doubles: Python pool ÷ Rust rayon into a new output"),
+            &format!("square_array over {label} doubles: Python pool ÷ Rust rayon into a new output"),
             &pool_run,
             fresh,
         ));
         ratios.push(ratio(
             &format!("py_e3_pool_vs_one_call_{n}"),
-            &format!("E3 {label} doubles: Python pool ÷ one ctypes call (M4)"),
+            &format!("square_array over {label} doubles: Python pool ÷ one ctypes call"),
             &pool_run,
             &find(&ms, &format!("py_e3_one_call_{n}"))?,
         ));
@@ -292,7 +292,7 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         ),
         "py_e1_one_process" => (
             format!(
-                "Python E1 at scale: ctypes square over {} scalars, one process",
+                "Python: ctypes square over {} scalars, one process",
                 super::count_label(m.per as usize)
             ),
             "ms",
@@ -300,7 +300,7 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         ),
         "py_e1_pool" => (
             format!(
-                "Python E1 at scale: Pool(4).map over {} scalars",
+                "Python: Pool(4).map of square over {} scalars",
                 super::count_label(m.per as usize)
             ),
             "ms",
@@ -312,28 +312,28 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
             1e3,
         ),
         "py_gil_long_1t" => (
-            "M1: Python, 1 thread, long square_array calls (per call)".into(),
+            "Python, 1 thread, long square_array calls (per call)".into(),
             "ms",
             1e3 / m.per,
         ),
         "py_gil_long_2t" => (
-            "M1: Python, 2 threads, the same calls split (per call)".into(),
+            "Python, 2 threads, the same calls split (per call)".into(),
             "ms",
             1e3 / m.per,
         ),
         "py_gil_tiny_1t" => (
-            "M1: Python, 1 thread, tiny square calls".into(),
+            "Python, 1 thread, tiny square calls".into(),
             "ns/call",
             1e9 / m.per,
         ),
         "py_gil_tiny_2t" => (
-            "M1: Python, 2 threads, the same calls split".into(),
+            "Python, 2 threads, the same calls split".into(),
             "ns/call",
             1e9 / m.per,
         ),
         id if id.starts_with("py_e3_pool_") => (
             format!(
-                "Python E3: Pool(4) over 4 chunks, {} doubles",
+                "Python: Pool(4) over 4 chunks of square_array, {} doubles",
                 super::count_label(m.per as usize)
             ),
             "ms",
@@ -341,7 +341,7 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         ),
         id if id.starts_with("py_e3_one_call_") => (
             format!(
-                "Python E3: one ctypes call, {} doubles, output reused",
+                "Python: one ctypes square_array call, {} doubles, output reused",
                 super::count_label(m.per as usize)
             ),
             "ms",

@@ -4,7 +4,7 @@
 pub use loom::sync;
 
 /// The non-thread-safe library, modelled for loom.
-pub use crate::RacyModel as Racy;
+pub use crate::RacyCounterModel as Racy;
 // ANCHOR_END: model_facade
 
 // The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.

@@ -153,16 +153,19 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
         progress.set(&lesson.name, outcome.passed());
         progress.save()?;
     }
-    if outcome.passed() {
-        if let Some(next) = current(&progress) {
-            println!(
-                "Next lesson: {} ({}). Its book chapter: {}",
-                next.name, next.topic, next.chapter
-            );
+    match (outcome.passed(), args.variant.as_deref()) {
+        (true, None) => {
+            if let Some(next) = current(&progress) {
+                println!(
+                    "Next lesson: {} ({}). Its book chapter: {}",
+                    next.name, next.topic, next.chapter
+                );
+            }
+            Ok(())
         }
-        Ok(())
-    } else {
-        bail!("{} is not done yet", lesson.name)
+        (true, Some(_)) => Ok(()),
+        (false, None) => bail!("{} is not done yet", lesson.name),
+        (false, Some(variant)) => bail!("{} [{variant}] did not pass", lesson.name),
     }
 }
 
@@ -200,11 +203,13 @@ fn check_once(
         println!("\n✓ {}: {outcome}.", lesson.name);
     } else {
         println!("\n✗ {}: {outcome}", lesson.name);
-        println!(
-            "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
-             chapter is {}.",
-            lesson.dir, lesson.name, lesson.chapter
-        );
+        if variant.is_none() {
+            println!(
+                "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
+                 chapter is {}.",
+                lesson.dir, lesson.name, lesson.chapter
+            );
+        }
     }
     outcome
 }

@@ -67,7 +67,7 @@ pub struct Fixture {
 /// A fixture's is read from the table; the shipped exercise [`Expect::Fails`] and the solution
 /// [`Expect::Passes`].
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(from = "Caught")]
+#[serde(from = "TomlCaught")]
 pub enum Expect {
     /// Every grading test passes, and at least one runs (0 tests is not a pass).
     Passes,
@@ -84,18 +84,18 @@ pub enum Expect {
 /// How the table writes a fixture's [`Expect`]: `caught = { by = "test", message = ".." }`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "by", rename_all = "kebab-case", deny_unknown_fields)]
-enum Caught {
+enum TomlCaught {
     Test { message: String },
     Compiler { error: String },
     TimeLimit { seconds: u64 },
 }
 
-impl From<Caught> for Expect {
-    fn from(caught: Caught) -> Self {
+impl From<TomlCaught> for Expect {
+    fn from(caught: TomlCaught) -> Self {
         match caught {
-            Caught::Test { message } => Expect::FailsTest(message),
-            Caught::Compiler { error } => Expect::FailsToCompile(error),
-            Caught::TimeLimit { seconds } => Expect::TimesOut(Duration::from_secs(seconds)),
+            TomlCaught::Test { message } => Expect::FailsTest(message),
+            TomlCaught::Compiler { error } => Expect::FailsToCompile(error),
+            TomlCaught::TimeLimit { seconds } => Expect::TimesOut(Duration::from_secs(seconds)),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The students' runner: `list`, `check`, `hint`, `watch`, `reset` (the maintainers' `verify`
-//! is in the `xtask` crate). Every lesson is a crate under `lessons/`, described once in [`lessons::LESSONS`].
+//! is in the `xtask` crate). Every lesson is a crate under `lessons/`, described once in
+//! `lessons/lessons.toml` (read by [`lessons::all`]).
 
 pub mod lessons;
 pub mod outcome;
@@ -13,8 +14,8 @@ use clap::Args;
 use indicatif::ProgressBar;
 
 use crate::Table;
-use lessons::{LESSONS, Lesson};
-use outcome::{Outcome, Run};
+use lessons::Lesson;
+use outcome::{Outcome, Phase, Run};
 use progress::Progress;
 
 /// How long compiling a lesson may take (cold caches on 2 cores): not the student's code.
@@ -35,8 +36,9 @@ pub struct CheckArgs {
     /// Seconds the tests may run before they are stopped (a deadlock or an endless loop).
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
-    /// Maintainers: check the solution or a wrong-answer fixture instead of the exercise.
-    #[arg(long, hide = true)]
+    /// Check another file instead of your exercise: `solution`, `shipped` or a wrong-answer
+    /// fixture (`wrong-*`, listed in lessons/lessons.toml). Never records progress.
+    #[arg(long)]
     pub variant: Option<String>,
     /// Maintainers: run only this test target of the lesson.
     #[arg(long, hide = true)]
@@ -65,7 +67,7 @@ pub struct ResetArgs {
 
 /// The lesson crates' package names (the test command excludes them from `--workspace`).
 pub fn lesson_packages() -> Vec<&'static str> {
-    LESSONS.iter().map(|l| l.name).collect()
+    lessons::all().iter().map(|l| l.name.as_str()).collect()
 }
 
 /// The lesson with this name, or an error that lists the lessons.
@@ -82,25 +84,26 @@ pub fn lesson_named(name: &str) -> anyhow::Result<&'static Lesson> {
 fn chosen(name: Option<&str>, progress: &Progress) -> anyhow::Result<&'static Lesson> {
     match name {
         Some(name) => lesson_named(name),
-        None => Ok(current(progress).unwrap_or(&LESSONS[LESSONS.len() - 1])),
+        None => Ok(current(progress)
+            .unwrap_or_else(|| lessons::all().last().expect("the lesson table has lessons"))),
     }
 }
 
 /// The first lesson not yet passed.
 pub fn current(progress: &Progress) -> Option<&'static Lesson> {
-    LESSONS.iter().find(|l| !progress.is_done(l.name))
+    lessons::all().iter().find(|l| !progress.is_done(&l.name))
 }
 
 // ANCHOR: list
 /// `cargo lab list`: every lesson, its stable name, and your progress.
 pub fn list() -> anyhow::Result<()> {
     let progress = Progress::load()?;
-    let now = current(&progress).map(|l| l.name);
+    let now = current(&progress).map(|l| l.name.as_str());
     let mut table = Table::new(["#", "lesson", "status", "what it teaches"]);
-    for (i, lesson) in LESSONS.iter().enumerate() {
-        let status = if progress.is_done(lesson.name) {
+    for (i, lesson) in lessons::all().iter().enumerate() {
+        let status = if progress.is_done(&lesson.name) {
             "done"
-        } else if Some(lesson.name) == now {
+        } else if Some(lesson.name.as_str()) == now {
             "<- current"
         } else {
             ""
@@ -113,11 +116,12 @@ pub fn list() -> anyhow::Result<()> {
         ]);
     }
     println!("{}", table.render());
-    let done = LESSONS.iter().filter(|l| progress.is_done(l.name)).count();
-    println!("{done} of {} lessons done.", LESSONS.len());
+    let all = lessons::all();
+    let done = all.iter().filter(|l| progress.is_done(&l.name)).count();
+    println!("{done} of {} lessons done.", all.len());
     match now {
         Some(name) => println!("Next: edit {}/src/exercise.rs, then `cargo lab check`.", {
-            lesson_named(name)?.dir
+            &lesson_named(name)?.dir
         }),
         None => println!("All done. `cargo xtask verify` proves every exercise honest."),
     }
@@ -130,13 +134,14 @@ pub fn list() -> anyhow::Result<()> {
 pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
     let mut progress = Progress::load()?;
     let lesson = chosen(args.lesson.as_deref(), &progress)?;
-    if let Some(variant) = args.variant.as_deref() {
-        let known = variant == "solution"
-            || variant == "shipped"
-            || lesson.fixtures.iter().any(|f| f.feature == variant);
-        if !known {
-            bail!("lesson `{}` has no variant `{variant}`", lesson.name);
-        }
+    if let Some(variant) = args.variant.as_deref()
+        && lesson.variant(variant).is_none()
+    {
+        bail!(
+            "lesson `{}` has no variant `{variant}`; its variants: {}",
+            lesson.name,
+            lesson.variant_names()
+        );
     }
     let outcome = check_once(
         lesson,
@@ -145,19 +150,22 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
         Duration::from_secs(args.timeout),
     );
     if args.variant.is_none() && args.test.is_none() {
-        progress.set(lesson.name, outcome.passed());
+        progress.set(&lesson.name, outcome.passed());
         progress.save()?;
     }
-    if outcome.passed() {
-        if let Some(next) = current(&progress) {
-            println!(
-                "Next lesson: {} ({}). Its book chapter: {}",
-                next.name, next.topic, next.chapter
-            );
+    match (outcome.passed(), args.variant.as_deref()) {
+        (true, None) => {
+            if let Some(next) = current(&progress) {
+                println!(
+                    "Next lesson: {} ({}). Its book chapter: {}",
+                    next.name, next.topic, next.chapter
+                );
+            }
+            Ok(())
         }
-        Ok(())
-    } else {
-        bail!("{} is not done yet", lesson.name)
+        (true, Some(_)) => Ok(()),
+        (false, None) => bail!("{} is not done yet", lesson.name),
+        (false, Some(variant)) => bail!("{} [{variant}] did not pass", lesson.name),
     }
 }
 
@@ -168,26 +176,25 @@ fn check_once(
     test_target: Option<&str>,
     limit: Duration,
 ) -> Outcome {
-    let what = variant.map(|v| format!(" [{v}]")).unwrap_or_default();
-    println!(
-        "Checking {}{what}: `{}` ...",
-        lesson.name,
-        lesson.test_command()
-    );
+    let command = match variant {
+        Some(v) => format!("{}={v} {}", lessons::VARIANT_ENV, lesson.test_command()),
+        None => lesson.test_command(),
+    };
+    println!("Checking {}: `{command}` ...", lesson.name);
     let spinner = ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
     let outcome = outcome::run_reporting(
         &Run {
             lesson,
-            feature: variant,
+            variant,
             test_target,
             build_limit: BUILD_LIMIT,
             test_limit: limit,
         },
         &mut |phase| {
             spinner.set_message(match phase {
-                "build" => "compiling (the first time takes a few minutes)".to_string(),
-                _ => format!("running the tests (stopped after {} s)", limit.as_secs()),
+                Phase::Build => "compiling (the first time takes a few minutes)".to_string(),
+                Phase::Tests => format!("running the tests (stopped after {} s)", limit.as_secs()),
             })
         },
     );
@@ -196,11 +203,13 @@ fn check_once(
         println!("\n✓ {}: {outcome}.", lesson.name);
     } else {
         println!("\n✗ {}: {outcome}", lesson.name);
-        println!(
-            "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
-             chapter is {}.",
-            lesson.dir, lesson.name, lesson.chapter
-        );
+        if variant.is_none() {
+            println!(
+                "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
+                 chapter is {}.",
+                lesson.dir, lesson.name, lesson.chapter
+            );
+        }
     }
     outcome
 }
@@ -209,7 +218,7 @@ fn check_once(
 pub fn hint(args: &LessonArg) -> anyhow::Result<()> {
     let lesson = chosen(args.lesson.as_deref(), &Progress::load()?)?;
     println!("Hint for {} ({}):\n", lesson.name, lesson.topic);
-    println!("{}\n", wrap(lesson.hint, 92));
+    println!("{}\n", wrap(&lesson.hint, 92));
     println!(
         "The chapter: {}. The solution, for afterwards: {}/{}.",
         lesson.chapter,
@@ -228,7 +237,7 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
     let mut changes = watch::Changes::new(&dirs, args.poll)?;
     loop {
         let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
-        progress.set(lesson.name, outcome.passed());
+        progress.set(&lesson.name, outcome.passed());
         progress.save()?;
         if outcome.passed() {
             match current(&progress) {
@@ -257,7 +266,7 @@ pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
         println!("{} is already as shipped.", exercise.display());
     }
     let mut progress = Progress::load()?;
-    progress.set(lesson.name, false);
+    progress.set(&lesson.name, false);
     progress.save()
 }
 
@@ -295,53 +304,72 @@ fn wrap(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
 
+    /// A TOML file of the workspace, parsed.
+    fn manifest(path: &std::path::Path) -> toml::Table {
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The strings of the workspace manifest's `[workspace] <key>` list.
+    fn workspace_list(key: &str) -> Vec<String> {
+        let root = manifest(&crate::workspace_root().join("Cargo.toml"));
+        root["workspace"][key]
+            .as_array()
+            .unwrap_or_else(|| panic!("the workspace has {key}"))
+            .iter()
+            .map(|v| v.as_str().expect("a path").to_string())
+            .collect()
+    }
+
     #[test]
     fn lesson_names_are_unique_and_match_their_crates() {
-        let root = crate::workspace_root();
-        let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+        let members = workspace_list("members");
         let mut seen = std::collections::HashSet::new();
-        for lesson in LESSONS {
-            assert!(seen.insert(lesson.name), "duplicate lesson {}", lesson.name);
-            let toml = std::fs::read_to_string(lesson.path("Cargo.toml"))
-                .unwrap_or_else(|e| panic!("{}: {e}", lesson.dir));
+        for lesson in lessons::all() {
             assert!(
-                toml.contains(&format!("name = \"{}\"", lesson.name)),
+                seen.insert(&lesson.name),
+                "duplicate lesson {}",
+                lesson.name
+            );
+            let package = manifest(&lesson.path("Cargo.toml"));
+            assert_eq!(
+                package["package"]["name"].as_str(),
+                Some(lesson.name.as_str()),
                 "{}/Cargo.toml must name the package {}",
                 lesson.dir,
                 lesson.name
             );
+            assert_eq!(
+                package["package"].get("build").and_then(|b| b.as_str()),
+                Some("../build.rs"),
+                "{}: every lesson uses the one build script, lessons/build.rs",
+                lesson.dir
+            );
             assert!(
-                manifest.contains(&format!("\"{}\"", lesson.dir)),
+                !package.contains_key("features"),
+                "{}: variants are chosen by LAB_VARIANT, not by cargo features",
+                lesson.dir
+            );
+            assert!(
+                members.contains(&lesson.dir),
                 "{} is missing from the workspace members",
                 lesson.dir
             );
-            for feature in ["solution", "shipped"]
+            assert!(
+                crate::workspace_root().join(&lesson.chapter).is_file(),
+                "{}: its chapter {} is missing",
+                lesson.name,
+                lesson.chapter
+            );
+            for rel in [lessons::EXERCISE, "README.md"]
                 .into_iter()
-                .chain(lesson.fixtures.iter().map(|f| f.feature))
+                .map(String::from)
+                .chain(lesson.variants().into_iter().map(|v| v.file))
             {
                 assert!(
-                    toml.contains(&format!("\n{feature} = []")),
-                    "{}: feature {feature} is not declared",
-                    lesson.name
-                );
-            }
-            for rel in [
-                lessons::EXERCISE,
-                lessons::SHIPPED,
-                lessons::SOLUTION,
-                "README.md",
-            ] {
-                assert!(
-                    lesson.path(rel).is_file(),
+                    lesson.path(&rel).is_file(),
                     "{}/{rel} is missing",
-                    lesson.dir
-                );
-            }
-            for fixture in lesson.fixtures {
-                let file = format!("solution/{}.rs", fixture.feature.replace('-', "_"));
-                assert!(
-                    lesson.path(&file).is_file(),
-                    "{}/{file} is missing",
                     lesson.dir
                 );
             }
@@ -349,27 +377,46 @@ mod tests {
     }
 
     #[test]
+    fn every_lesson_crate_is_in_the_table() {
+        let root = crate::workspace_root();
+        for entry in std::fs::read_dir(root.join("lessons")).unwrap().flatten() {
+            if entry.path().join("Cargo.toml").is_file() {
+                let dir = format!("lessons/{}", entry.file_name().to_string_lossy());
+                assert!(
+                    lessons::all().iter().any(|l| l.dir == dir),
+                    "{dir} is a lesson crate missing from {}",
+                    lessons::TABLE
+                );
+            }
+        }
+    }
+
+    #[test]
     fn lessons_stay_out_of_the_default_members() {
-        let manifest = std::fs::read_to_string(crate::workspace_root().join("Cargo.toml")).unwrap();
-        let defaults = manifest
-            .split("default-members")
-            .nth(1)
-            .and_then(|rest| rest.split(']').next())
-            .expect("the workspace has default-members");
+        let defaults = workspace_list("default-members");
         assert!(
-            !defaults.contains("lessons/"),
+            !defaults.iter().any(|d| d.starts_with("lessons/")),
             "lessons fail as shipped: keep them out of default-members"
         );
+        for lesson in lessons::all() {
+            assert!(
+                !defaults.contains(&lesson.dir),
+                "{}: lessons fail as shipped: keep them out of default-members",
+                lesson.dir
+            );
+        }
     }
 
     #[test]
     fn the_current_lesson_is_the_first_not_done() {
+        let all = lessons::all();
+        let name = |l: Option<&Lesson>| l.map(|l| l.name.clone());
         let mut p = Progress::default();
-        assert_eq!(current(&p).map(|l| l.name), Some(LESSONS[0].name));
-        p.set(LESSONS[0].name, true);
-        assert_eq!(current(&p).map(|l| l.name), Some(LESSONS[1].name));
-        for l in LESSONS {
-            p.set(l.name, true);
+        assert_eq!(name(current(&p)), Some(all[0].name.clone()));
+        p.set(&all[0].name, true);
+        assert_eq!(name(current(&p)), Some(all[1].name.clone()));
+        for l in all {
+            p.set(&l.name, true);
         }
         assert!(current(&p).is_none());
     }
@@ -407,7 +454,7 @@ mod tests {
     fn every_shipped_copy_equals_its_exercise_in_git() {
         // The committed exercise and its shipped copy must be the same file (a student's
         // local edit is not a defect, so this only compares what git has).
-        for lesson in LESSONS {
+        for lesson in lessons::all() {
             let show = |rel: &str| {
                 std::process::Command::new("git")
                     .current_dir(crate::workspace_root())

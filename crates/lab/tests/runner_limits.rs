@@ -2,7 +2,7 @@
 //! with a timeout message, a compile error is shown plainly, progress is read back by `list`.
 //!
 //! These run the real `lab` binary, which runs `cargo test -p <lesson>` with a wrong-answer
-//! fixture selected by a feature (the maintainers' hidden `--variant` option).
+//! fixture selected by `LAB_VARIANT` (its `--variant` option).
 
 use std::process::Command;
 use std::sync::Mutex;

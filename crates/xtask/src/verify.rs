@@ -9,8 +9,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lab::Table;
-use lab::runner::lessons::{self, Caught, LESSONS, Lesson};
-use lab::runner::outcome::{self, Outcome, Run};
+use lab::runner::lessons::{self, Lesson, Variant};
+use lab::runner::outcome::{self, Run};
 use lab::runner::{BUILD_LIMIT, lesson_named};
 
 /// Options for `cargo xtask verify`.
@@ -23,83 +23,21 @@ pub struct VerifyArgs {
     pub timeout: u64,
 }
 
-/// One run that `verify` makes, and what it must show.
-#[derive(Debug)]
-struct Expectation {
-    lesson: &'static Lesson,
-    variant: &'static str,
-    want: Want,
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Want {
-    Fail,
-    Pass,
-    Caught(Caught),
-}
-
-impl Want {
-    fn describe(self) -> String {
-        match self {
-            Want::Fail => "fails".into(),
-            Want::Pass => "passes".into(),
-            Want::Caught(Caught::ByTest(text)) => format!("a test fails with \"{text}\""),
-            Want::Caught(Caught::ByCompiler(text)) => format!("compile error {text}"),
-            Want::Caught(Caught::ByTimeLimit(d)) => format!("stopped at {} s", d.as_secs()),
-        }
-    }
-
-    fn judge(self, got: &Outcome) -> bool {
-        match self {
-            // Shipped must fail the GRADING TESTS (compiling is required: clippy checks it).
-            Want::Fail => matches!(
-                got,
-                Outcome::TestFailed { .. } | Outcome::TimedOut { phase: "tests", .. }
-            ),
-            Want::Pass => got.passed(),
-            Want::Caught(Caught::ByTest(text)) => {
-                matches!(got, Outcome::TestFailed { .. }) && got.full_text().contains(text)
-            }
-            Want::Caught(Caught::ByCompiler(text)) => {
-                matches!(got, Outcome::CompileError { .. }) && got.full_text().contains(text)
-            }
-            Want::Caught(Caught::ByTimeLimit(_)) => {
-                matches!(got, Outcome::TimedOut { phase: "tests", .. })
-            }
-        }
-    }
-}
-
 // ANCHOR: verify
 /// `cargo xtask verify`: for every lesson, the exercise as shipped FAILS its grading tests, the
-/// solution PASSES them, and every wrong-answer fixture is caught the way the table says.
-/// Also checks that each exercise file still equals its shipped copy when git says it is
+/// solution PASSES them, and every wrong-answer fixture is caught the way the table says (each
+/// variant's `Expect`, judged against its `Outcome`). Also checks that each exercise file still equals its shipped copy when git says it is
 /// unedited. Exits non-zero on any defect.
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     let chosen: Vec<&'static Lesson> = match args.lesson.as_deref() {
         Some(name) => vec![lesson_named(name)?],
-        None => LESSONS.iter().collect(),
+        None => lessons::all().iter().collect(),
     };
-    let mut runs = Vec::new();
-    for lesson in &chosen {
-        runs.push(Expectation {
-            lesson,
-            variant: "shipped",
-            want: Want::Fail,
-        });
-        runs.push(Expectation {
-            lesson,
-            variant: "solution",
-            want: Want::Pass,
-        });
-        for fixture in lesson.fixtures {
-            runs.push(Expectation {
-                lesson,
-                variant: fixture.feature,
-                want: Want::Caught(fixture.caught),
-            });
-        }
-    }
+    // Every lesson's shipped exercise (must fail), solution (must pass) and fixtures.
+    let runs: Vec<(&Lesson, Variant<'_>)> = chosen
+        .iter()
+        .flat_map(|lesson| lesson.variants().into_iter().map(move |v| (*lesson, v)))
+        .collect();
 
     let started = Instant::now();
     let bar = ProgressBar::new(runs.len() as u64);
@@ -113,8 +51,8 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     for lesson in &chosen {
         if let Some(drift) = shipped_copy_drift(lesson) {
             table.row([
-                lesson.name,
-                "src/exercise.rs",
+                lesson.name.as_str(),
+                lessons::EXERCISE,
                 "= shipped copy",
                 &drift,
                 "DEFECT",
@@ -122,40 +60,34 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
             defects.push(format!("{}: {drift}", lesson.name));
         }
     }
-    for run in &runs {
-        bar.set_message(format!("{} [{}]", run.lesson.name, run.variant));
-        let limit = match run.want {
-            Want::Caught(Caught::ByTimeLimit(d)) => d,
-            _ => Duration::from_secs(args.timeout),
-        };
+    for (lesson, variant) in &runs {
+        bar.set_message(format!("{} [{}]", lesson.name, variant.name));
         let got = outcome::run(&Run {
-            lesson: run.lesson,
-            feature: Some(run.variant),
+            lesson,
+            variant: Some(variant.name),
             test_target: None,
             build_limit: BUILD_LIMIT,
-            test_limit: limit,
+            test_limit: variant.expect.test_limit(Duration::from_secs(args.timeout)),
         });
-        let ok = run.want.judge(&got);
+        let ok = variant.expect.judge(&got);
         let verdict = if ok { "ok" } else { "DEFECT" };
         bar.println(format!(
             "{verdict:>6}  {} [{}]: must {}, got {}",
-            run.lesson.name,
-            run.variant,
-            run.want.describe(),
+            lesson.name,
+            variant.name,
+            variant.expect,
             got.short()
         ));
         if !ok {
             defects.push(format!(
                 "{} [{}] must {} but got: {got}",
-                run.lesson.name,
-                run.variant,
-                run.want.describe()
+                lesson.name, variant.name, variant.expect
             ));
         }
         table.row([
-            run.lesson.name.to_string(),
-            run.variant.to_string(),
-            run.want.describe(),
+            lesson.name.clone(),
+            variant.name.to_string(),
+            variant.expect.to_string(),
             got.short(),
             verdict.to_string(),
         ]);
@@ -208,7 +140,8 @@ fn shipped_copy_drift(lesson: &Lesson) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use lab::runner::lessons::Expect;
+    use lab::runner::outcome::Outcome;
 
     #[test]
     fn verify_judges_outcomes_strictly() {
@@ -221,17 +154,17 @@ mod tests {
         let broken = Outcome::CompileError {
             first_error: "error[E0133]".into(),
         };
-        assert!(Want::Fail.judge(&failed));
+        assert!(Expect::Fails.judge(&failed));
         assert!(
-            !Want::Fail.judge(&broken),
+            !Expect::Fails.judge(&broken),
             "a shipped exercise must compile and fail its tests"
         );
         assert!(
-            !Want::Pass.judge(&Outcome::NoTests),
+            !Expect::Passes.judge(&Outcome::NoTests),
             "0 tests is not a pass"
         );
-        assert!(Want::Caught(Caught::ByTest("lost an update")).judge(&failed));
-        assert!(!Want::Caught(Caught::ByTest("deadlock")).judge(&failed));
-        assert!(Want::Caught(Caught::ByCompiler("E0133")).judge(&broken));
+        assert!(Expect::FailsTest("lost an update".into()).judge(&failed));
+        assert!(!Expect::FailsTest("deadlock".into()).judge(&failed));
+        assert!(Expect::FailsToCompile("E0133".into()).judge(&broken));
     }
 }

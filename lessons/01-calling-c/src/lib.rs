@@ -17,15 +17,11 @@ pub struct Overflow {
 }
 // ANCHOR_END: overflow
 
-// The exercise file, or with a feature the solution, the shipped copy or a wrong answer.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(feature = "wrong-saturating", path = "../solution/wrong_saturating.rs")]
-#[cfg_attr(feature = "wrong-raw-call", path = "../solution/wrong_raw_call.rs")]
-#[cfg_attr(
-    feature = "wrong-endless-loop",
-    path = "../solution/wrong_endless_loop.rs"
-)]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));
 
 pub use exercise::{squared, squares, total};

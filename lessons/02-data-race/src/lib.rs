@@ -8,8 +8,6 @@
 //! in [`model`] they are loom's, and loom runs it on Rust models of the C counters, trying
 //! every interleaving of the threads.
 
-use std::sync::atomic::Ordering;
-
 // ANCHOR: counter_trait
 /// What the exercise needs from a counter: the interface of the C counter family.
 pub trait Counter: Send + Sync + 'static {
@@ -47,25 +45,18 @@ impl Counter for ffi::AtomicCounter {
     }
 }
 
-// ANCHOR: racy_model
-/// A loom model of C's `lab_racy_increment`: a load, then a store, with no lock between them.
-/// loom cannot look inside C, so this Rust twin has the same memory effects; each step is
-/// atomic on its own, but the pair is not, which is exactly the C kernel's bug.
-#[derive(Debug, Default)]
-pub struct RacyModel {
-    value: loom::sync::atomic::AtomicU64,
-}
+/// A loom model of C's `lab_racy_increment` (load, then store, no lock between): the shared
+/// lesson support, `lesson_support::RacyModel`.
+pub use lesson_support::RacyModel;
 
 impl Counter for RacyModel {
     fn increment(&self) {
-        let seen = self.value.load(Ordering::Relaxed); // load
-        self.value.store(seen + 1, Ordering::Relaxed); // store: another thread may have come between
+        RacyModel::increment(self)
     }
     fn get(&self) -> u64 {
-        self.value.load(Ordering::Relaxed)
+        RacyModel::get(self)
     }
 }
-// ANCHOR_END: racy_model
 
 // ANCHOR: locked_model
 /// A loom model of C's `lab_locked_increment`: the same read-modify-write inside a mutex.

@@ -3,25 +3,14 @@
 pub use std::sync;
 pub use std::thread;
 
-// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(
-    feature = "wrong-forgot-join",
-    path = "../solution/wrong_forgot_join.rs"
-)]
-#[cfg_attr(feature = "wrong-join-early", path = "../solution/wrong_join_early.rs")]
-#[cfg_attr(
-    not(any(
-        feature = "solution",
-        feature = "shipped",
-        feature = "wrong-forgot-join",
-        feature = "wrong-join-early"
-    )),
-    path = "exercise.rs"
-)]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
+#[path = "exercise.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "the same exercise, compiled once with std and once with loom"
 )]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));

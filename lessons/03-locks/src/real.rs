@@ -5,27 +5,14 @@ pub use std::sync;
 /// The non-thread-safe C library: the one handle to C's racy global counter.
 pub use ffi::RacyCounter as Racy;
 
-// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(feature = "wrong-unlocked", path = "../solution/wrong_unlocked.rs")]
-#[cfg_attr(
-    feature = "wrong-read-only-lock",
-    path = "../solution/wrong_read_only_lock.rs"
-)]
-#[cfg_attr(feature = "wrong-deadlock", path = "../solution/wrong_deadlock.rs")]
-#[cfg_attr(
-    not(any(
-        feature = "solution",
-        feature = "shipped",
-        feature = "wrong-unlocked",
-        feature = "wrong-read-only-lock",
-        feature = "wrong-deadlock"
-    )),
-    path = "exercise.rs"
-)]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
+#[path = "exercise.rs"]
 #[allow(
     clippy::duplicate_mod,
     reason = "the same exercise, compiled once with std and once with loom"
 )]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));

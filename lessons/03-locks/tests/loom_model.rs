@@ -3,7 +3,7 @@
 //! Two threads increment once each; loom tries every interleaving, and every one of them
 //! must end with a total of 2.
 
-use locks::RacyModel;
+use locks::RacyCounterModel;
 use locks::model::exercise::{CSideLock, LibraryLock};
 use locks::model::sync::Arc;
 use loom::thread;
@@ -27,7 +27,7 @@ fn the_c_side_lock_never_loses_an_update_under_loom() {
 #[test]
 fn the_library_lock_never_loses_an_update_under_loom() {
     loom::model(|| {
-        let lib = Arc::new(LibraryLock::new(RacyModel::new()));
+        let lib = Arc::new(LibraryLock::new(RacyCounterModel::new()));
         let other = Arc::clone(&lib);
         let t = thread::spawn(move || other.increment());
         lib.increment();

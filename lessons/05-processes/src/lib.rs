@@ -89,19 +89,12 @@ impl Job {
     }
 }
 
-// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(
-    feature = "wrong-ignores-exit-status",
-    path = "../solution/wrong_ignores_exit_status.rs"
-)]
-#[cfg_attr(
-    feature = "wrong-no-length-check",
-    path = "../solution/wrong_no_length_check.rs"
-)]
-#[cfg_attr(feature = "wrong-no-retry", path = "../solution/wrong_no_retry.rs")]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));
 
 pub use exercise::{count_in_processes, count_with_pool, decode_reply};
 /// The lab's process pool, for the last part of the exercise.

@@ -42,15 +42,11 @@ pub mod c {
 }
 // ANCHOR_END: c_facade
 
-// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(feature = "wrong-sequential", path = "../solution/wrong_sequential.rs")]
-#[cfg_attr(feature = "wrong-per-item", path = "../solution/wrong_per_item.rs")]
-#[cfg_attr(
-    feature = "wrong-no-length-check",
-    path = "../solution/wrong_no_length_check.rs"
-)]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));
 
 pub use exercise::square_parallel;

@@ -76,11 +76,11 @@ impl Default for FetchAddIds {
     }
 }
 
-// The file is `src/exercise.rs`; a feature puts the solution or a fixture in its place.
-#[cfg_attr(feature = "solution", path = "../solution/exercise.rs")]
-#[cfg_attr(feature = "shipped", path = "../shipped/exercise.rs")]
-#[cfg_attr(feature = "wrong-no-assert", path = "../solution/wrong_no_assert.rs")]
-#[cfg_attr(feature = "wrong-one-thread", path = "../solution/wrong_one_thread.rs")]
+// The exercise: src/exercise.rs or, with `LAB_VARIANT=<variant>` set, the file lessons/build.rs
+// chose from lessons/lessons.toml (the solution, the shipped copy or a wrong answer).
+#[cfg(not(lab_variant))]
 pub mod exercise;
+#[cfg(lab_variant)]
+include!(concat!(env!("OUT_DIR"), "/exercise.rs"));
 
 pub use exercise::ids_are_unique;

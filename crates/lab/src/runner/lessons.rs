@@ -1,268 +1,320 @@
-//! The one table of lesson metadata (like rustlings' `info.toml`): stable names, folders,
-//! book chapters, hints, and the wrong-answer fixtures that `cargo xtask verify` must see caught.
+//! The lesson table: reads `lessons/lessons.toml`, the one file of lesson metadata (stable
+//! names, folders, book chapters, hints, and the wrong-answer fixtures that `cargo xtask verify`
+//! must see caught), into the types below.
 //!
 //! A lesson is a crate `lessons/NN-topic/` whose package name is the lesson's stable name.
 //! Students edit [`EXERCISE`]; [`SHIPPED`] is the untouched copy that `cargo lab reset`
-//! restores; the cargo feature `solution` (or a fixture's feature) compiles another file in
-//! the exercise's place, so nothing is ever copied to grade a variant.
+//! restores. Setting [`VARIANT_ENV`] (`LAB_VARIANT=solution cargo test -p locks`) compiles
+//! another file in the exercise's place, so nothing is ever copied to grade a variant: the
+//! lessons' shared build script, `lessons/build.rs`, resolves the name with [`Lesson::variant`].
+//!
+//! `lessons/build.rs` compiles this very file (with `#[path]`) to read the same table the same
+//! way, so it uses only `std`, `serde` and `toml`, and `crate::workspace_root()`, which both
+//! crates define.
 
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use serde::Deserialize;
+
+/// The table, from the workspace root.
+pub const TABLE: &str = "lessons/lessons.toml";
+/// The environment variable that chooses the variant compiled as the exercise; unset (or
+/// empty), it is the student's [`EXERCISE`].
+pub const VARIANT_ENV: &str = "LAB_VARIANT";
 /// The file students edit, relative to the lesson folder.
 pub const EXERCISE: &str = "src/exercise.rs";
 /// The exercise as shipped, relative to the lesson folder (`cargo lab reset` copies it back).
 pub const SHIPPED: &str = "shipped/exercise.rs";
-/// The reference solution, relative to the lesson folder (feature `solution`).
+/// The reference solution, relative to the lesson folder (the variant `solution`).
 pub const SOLUTION: &str = "solution/exercise.rs";
 
-/// One lesson.
-#[derive(Debug)]
+/// One lesson: a `[[lesson]]` of the table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Lesson {
     /// Stable name = cargo package name: `cargo test -p <name>`.
-    pub name: &'static str,
+    pub name: String,
     /// Folder from the workspace root.
-    pub dir: &'static str,
+    pub dir: String,
     /// What it teaches, in one line.
-    pub topic: &'static str,
+    pub topic: String,
     /// Its book chapter, from the workspace root.
-    pub chapter: &'static str,
+    pub chapter: String,
     /// The hint `cargo lab hint` prints.
-    pub hint: &'static str,
+    pub hint: String,
     /// Typical wrong answers, each proven caught by `cargo xtask verify`.
-    pub fixtures: &'static [Fixture],
+    #[serde(default, rename = "fixture")]
+    pub fixtures: Vec<Fixture>,
 }
 
-/// A typical wrong answer, kept as a file beside the solution and selected by a cargo feature.
-#[derive(Debug)]
+/// A typical wrong answer, kept as a file beside the solution: a `[[lesson.fixture]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fixture {
-    /// The cargo feature, `wrong-*`; the file is `solution/wrong_*.rs`.
-    pub feature: &'static str,
+    /// The variant's name, `wrong-*`; the file is `solution/wrong_*.rs` ([`Fixture::file`]).
+    pub name: String,
     /// The mistake, in words.
-    pub mistake: &'static str,
+    pub mistake: String,
     /// How the grading must react.
-    pub caught: Caught,
+    pub caught: Expect,
 }
 
-/// How a wrong answer must be caught.
-#[derive(Debug, Clone, Copy)]
-pub enum Caught {
-    /// A grading test fails, and its failure output contains this text.
-    ByTest(&'static str),
-    /// The exercise does not compile, and the compiler's error contains this text.
-    ByCompiler(&'static str),
+/// What running a variant's grading tests must show: the runner's one verdict vocabulary,
+/// judged against what happened (`outcome::Outcome`) by `Expect::judge` in `outcome.rs`.
+/// A fixture's is read from the table; the shipped exercise [`Expect::Fails`] and the solution
+/// [`Expect::Passes`].
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "TomlCaught")]
+pub enum Expect {
+    /// Every grading test passes, and at least one runs (0 tests is not a pass).
+    Passes,
+    /// It compiles, and its grading tests fail or never end (a compile error is not enough).
+    Fails,
+    /// A grading test fails, and the failure report contains this text.
+    FailsTest(String),
+    /// It does not compile, and the compiler's first error contains this text.
+    FailsToCompile(String),
     /// The tests never end: the runner stops them after this limit (an endless loop).
-    ByTimeLimit(Duration),
+    TimesOut(Duration),
+}
+
+/// How the table writes a fixture's [`Expect`]: `caught = { by = "test", message = ".." }`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "by", rename_all = "kebab-case", deny_unknown_fields)]
+enum TomlCaught {
+    Test { message: String },
+    Compiler { error: String },
+    TimeLimit { seconds: u64 },
+}
+
+impl From<TomlCaught> for Expect {
+    fn from(caught: TomlCaught) -> Self {
+        match caught {
+            TomlCaught::Test { message } => Expect::FailsTest(message),
+            TomlCaught::Compiler { error } => Expect::FailsToCompile(error),
+            TomlCaught::TimeLimit { seconds } => Expect::TimesOut(Duration::from_secs(seconds)),
+        }
+    }
+}
+
+impl fmt::Display for Expect {
+    /// The "must ..." column of `verify`'s table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expect::Passes => write!(f, "passes"),
+            Expect::Fails => write!(f, "fails"),
+            Expect::FailsTest(text) => write!(f, "a test fails with \"{text}\""),
+            Expect::FailsToCompile(text) => write!(f, "compile error {text}"),
+            Expect::TimesOut(limit) => write!(f, "stopped at {} s", limit.as_secs()),
+        }
+    }
+}
+
+/// A file that can be compiled as a lesson's exercise: `shipped`, `solution` or a fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant<'a> {
+    /// Its name, the value of [`VARIANT_ENV`].
+    pub name: &'a str,
+    /// Its file, relative to the lesson folder.
+    pub file: String,
+    /// What its grading tests must show.
+    pub expect: Expect,
+}
+
+impl Fixture {
+    /// The fixture's file, relative to the lesson folder: `wrong-x-y` is `solution/wrong_x_y.rs`.
+    pub fn file(&self) -> String {
+        format!("solution/{}.rs", self.name.replace('-', "_"))
+    }
 }
 
 impl Lesson {
     /// The lesson folder's file `rel`, from the workspace root.
-    pub fn path(&self, rel: &str) -> std::path::PathBuf {
-        crate::workspace_root().join(self.dir).join(rel)
+    pub fn path(&self, rel: &str) -> PathBuf {
+        crate::workspace_root().join(&self.dir).join(rel)
     }
 
     /// The command a student types.
     pub fn test_command(&self) -> String {
         format!("cargo test -p {}", self.name)
     }
+
+    /// Every variant: the exercise as shipped (must fail), the solution (must pass), then each
+    /// fixture (must be caught as the table says).
+    pub fn variants(&self) -> Vec<Variant<'_>> {
+        let fixed = [
+            ("shipped", SHIPPED, Expect::Fails),
+            ("solution", SOLUTION, Expect::Passes),
+        ];
+        fixed
+            .into_iter()
+            .map(|(name, file, expect)| Variant {
+                name,
+                file: file.to_string(),
+                expect,
+            })
+            .chain(self.fixtures.iter().map(|f| Variant {
+                name: &f.name,
+                file: f.file(),
+                expect: f.caught.clone(),
+            }))
+            .collect()
+    }
+
+    /// The variant with this name.
+    pub fn variant(&self, name: &str) -> Option<Variant<'_>> {
+        self.variants().into_iter().find(|v| v.name == name)
+    }
+
+    /// The variants' names, for error messages.
+    pub fn variant_names(&self) -> String {
+        let names: Vec<&str> = self.variants().iter().map(|v| v.name).collect();
+        names.join(", ")
+    }
 }
 
-// ANCHOR: lessons
-/// Every lesson, in the order a student takes them.
-pub const LESSONS: &[Lesson] = &[
-    Lesson {
-        name: "calling-c",
-        dir: "lessons/01-calling-c",
-        topic: "calling C safely: wrappers, overflow, slices",
-        chapter: "mdbook/src/lessons/01-calling-c.md",
-        hint: "`ffi::square(x)` returns `Option<i32>`: `None` exactly where C's `int` would \
-               overflow. Pair each input with its index (`.iter().enumerate()`), turn `None` \
-               into `Err(Overflow { index, value })` with `.ok_or(..)`, and `collect()` into \
-               a `Result<Vec<_>, _>`: it stops at the first error. For `squared`, `vec![0.0; n]` \
-               has length n; `Vec::with_capacity(n)` has length 0. For `total`, \
-               `try_fold(0, |sum, &x| ffi::add(sum, x))` stops at the first `None`.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-saturating",
-                mistake: "hides an overflow behind i32::MAX instead of reporting it",
-                caught: Caught::ByTest("square_of_46341_is_reported_as_overflow"),
-            },
-            Fixture {
-                feature: "wrong-raw-call",
-                mistake: "calls the raw C function without `unsafe` (lessons contain none)",
-                caught: Caught::ByCompiler("E0133"),
-            },
-            Fixture {
-                feature: "wrong-endless-loop",
-                mistake: "retries a call that can never succeed: loops forever",
-                caught: Caught::ByTimeLimit(Duration::from_secs(20)),
-            },
-        ],
-    },
-    Lesson {
-        name: "data-race",
-        dir: "lessons/02-data-race",
-        topic: "the data race, and making loom find it",
-        chapter: "mdbook/src/lessons/02-data-race.md",
-        hint: "Build a `Vec` of `super::thread::spawn(..)` handles first, each closure \
-               `move`-ing its own `Arc::clone(&counter)` and looping `per_thread` times; then, \
-               in a second loop, `join()` every handle; only then read `counter.get()`. \
-               Joining inside the first loop runs the threads one by one, and loom can never \
-               see two increments overlap.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-forgot-join",
-                mistake: "forgets to join: reads the counter while threads still run",
-                caught: Caught::ByTest("read the counter only after joining every thread"),
-            },
-            Fixture {
-                feature: "wrong-join-early",
-                mistake: "joins each thread right after spawning it: they never overlap",
-                caught: Caught::ByTest("did not panic as expected"),
-            },
-        ],
-    },
-    Lesson {
-        name: "locks",
-        dir: "lessons/03-locks",
-        topic: "locks: C-side against Rust-side, the self-made global lock",
-        chapter: "mdbook/src/lessons/03-locks.md",
-        hint: "`let _guard = self.lock.lock().expect(..);` as the FIRST line of \
-               `CSideLock::increment`: the guard unlocks when it goes out of scope, so the \
-               load and the store both happen under it. For `LibraryLock::increment`, \
-               `self.lib.lock().expect(..).increment()` calls the library through the guard. \
-               Never call `get()` while holding the lock: a mutex is not re-entrant.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-unlocked",
-                mistake: "an unlocked read-modify-write",
-                caught: Caught::ByTest("CSideLock lost an update"),
-            },
-            Fixture {
-                feature: "wrong-read-only-lock",
-                mistake: "the lock held around the read only, not the write",
-                caught: Caught::ByTest("CSideLock lost an update"),
-            },
-            Fixture {
-                feature: "wrong-deadlock",
-                mistake: "takes the lock, then calls get(), which takes it again (self-deadlock)",
-                caught: Caught::ByTest("deadlock"),
-            },
-        ],
-    },
-    Lesson {
-        name: "atomics",
-        dir: "lessons/04-atomics",
-        topic: "atomics and sharding, and false sharing",
-        chapter: "mdbook/src/lessons/04-atomics-and-sharding.md",
-        hint: "`self.value.fetch_add(1, Ordering::Relaxed);` is one indivisible \
-               read-modify-write. For the shards, put `#[repr(align(64))]` on `Slot` (or wrap \
-               the atomic in `crossbeam_utils::CachePadded`): then neighbouring slots start a \
-               cache line apart.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-load-then-store",
-                mistake: "a Relaxed load then a store instead of fetch_add",
-                caught: Caught::ByTest("AtomicCounter lost an update"),
-            },
-            Fixture {
-                feature: "wrong-unpadded",
-                mistake: "unpadded shards: eight slots share a cache line (false sharing)",
-                caught: Caught::ByTest("share a 64-byte cache line"),
-            },
-        ],
-    },
-    Lesson {
-        name: "processes",
-        dir: "lessons/05-processes",
-        topic: "processes: isolation, a framed protocol, faults",
-        chapter: "mdbook/src/lessons/05-processes.md",
-        hint: "In `decode_reply`, check the length first (exactly 12 bytes), then the magic \
-               bytes, and only then read the count with `u64::from_le_bytes`. In \
-               `count_in_processes`, check `output.status.success()` before decoding, and turn \
-               a failure into `Fault::Crashed` with the status: a crashed worker counted as 0 \
-               is an update lost without a word. In `count_with_pool`, start the pool with \
-               `config.retries(1)`.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-ignores-exit-status",
-                mistake: "trusts a worker's output without checking that it exited cleanly",
-                caught: Caught::ByTest("a crashed worker must be reported"),
-            },
-            Fixture {
-                feature: "wrong-no-length-check",
-                mistake: "decodes a reply without checking its length",
-                caught: Caught::ByTest("a reply of the wrong length is malformed"),
-            },
-            Fixture {
-                feature: "wrong-no-retry",
-                mistake: "no retry: one crashed pool worker fails the whole job",
-                caught: Caught::ByTest("re-run that task once"),
-            },
-        ],
-    },
-    Lesson {
-        name: "arrays",
-        dir: "lessons/06-arrays",
-        topic: "arrays and batching: rayon over disjoint &mut chunks",
-        chapter: "mdbook/src/lessons/06-arrays-and-batching.md",
-        hint: "Check the lengths first and return `Err(ffi::LengthMismatch { .. })`; zip would \
-               silently stop at the shorter one. Then \
-               `input.par_chunks(chunk).zip(out.par_chunks_mut(chunk))` gives each rayon task \
-               one input chunk and its own disjoint `&mut` output chunk; call \
-               `super::c::square_array(inp, outp)` once per pair.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-sequential",
-                mistake: "chunks on the calling thread with `chunks_mut`: no parallelism",
-                caught: Caught::ByTest("outside rayon's pool"),
-            },
-            Fixture {
-                feature: "wrong-per-item",
-                mistake: "crosses into C once per element instead of once per chunk",
-                caught: Caught::ByTest("calls into C"),
-            },
-            Fixture {
-                feature: "wrong-no-length-check",
-                mistake: "lets zip drop the tail when the lengths differ",
-                caught: Caught::ByTest("LengthMismatch"),
-            },
-        ],
-    },
-    Lesson {
-        name: "proving-it",
-        dir: "lessons/07-proving-it",
-        topic: "proving it: write the loom model for a new kernel",
-        chapter: "mdbook/src/lessons/07-proving-it.md",
-        hint: "Inside the model: make the source, wrap it in `Arc`, spawn a loom thread that \
-               takes one id with its own clone, take another id on the main thread, join, and \
-               `assert_ne!(a, b, \"duplicate id\")`. Two threads must really overlap, and the \
-               model must assert what must never happen.",
-        fixtures: &[
-            Fixture {
-                feature: "wrong-no-assert",
-                mistake: "a model that runs the threads but asserts nothing",
-                caught: Caught::ByTest("did not panic as expected"),
-            },
-            Fixture {
-                feature: "wrong-one-thread",
-                mistake: "a model with one thread: nothing can interleave",
-                caught: Caught::ByTest("did not panic as expected"),
-            },
-        ],
-    },
-];
-// ANCHOR_END: lessons
+/// Reads a table: every `[[lesson]]`, in order. The error names the line of a TOML or schema
+/// mistake (an unknown key, a missing field, a wrong `by`), a repeated lesson or variant name,
+/// and a fixture not named `wrong-*`.
+pub fn parse(text: &str) -> Result<Vec<Lesson>, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Table {
+        lesson: Vec<Lesson>,
+    }
+    let table: Table = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut seen = std::collections::HashSet::new();
+    for lesson in &table.lesson {
+        if !seen.insert(lesson.name.as_str()) {
+            return Err(format!("two lessons are called `{}`", lesson.name));
+        }
+        let mut variants = std::collections::HashSet::new();
+        for variant in lesson.variants() {
+            if !variants.insert(variant.name) {
+                return Err(format!(
+                    "lesson `{}` has two variants called `{}`",
+                    lesson.name, variant.name
+                ));
+            }
+        }
+        if let Some(bad) = lesson
+            .fixtures
+            .iter()
+            .find(|f| !f.name.starts_with("wrong-"))
+        {
+            return Err(format!(
+                "lesson `{}`: fixture `{}` must be named `wrong-*` (its file is solution/wrong_*.rs)",
+                lesson.name, bad.name
+            ));
+        }
+    }
+    Ok(table.lesson)
+}
+
+/// Reads the table at `path`.
+pub fn load(path: &Path) -> Result<Vec<Lesson>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))?;
+    parse(&text)
+}
+
+/// Every lesson, in the order a student takes them, read once from [`TABLE`].
+///
+/// # Panics
+/// When the table is missing or malformed, with the file and the reason: the lab cannot run
+/// without it, and `cargo test -p lab` catches that before anyone else does.
+pub fn all() -> &'static [Lesson] {
+    static LESSONS: OnceLock<Vec<Lesson>> = OnceLock::new();
+    LESSONS.get_or_init(|| {
+        let path = crate::workspace_root().join(TABLE);
+        load(&path).unwrap_or_else(|e| panic!("the lesson table {}: {e}", path.display()))
+    })
+}
 
 /// The lesson with this stable name.
 pub fn find(name: &str) -> Option<&'static Lesson> {
-    LESSONS.iter().find(|l| l.name == name)
+    all().iter().find(|l| l.name == name)
 }
 
 /// The lesson names, for error messages.
 pub fn names() -> String {
-    LESSONS
-        .iter()
-        .map(|l| l.name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    let names: Vec<&str> = all().iter().map(|l| l.name.as_str()).collect();
+    names.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ONE: &str = r#"
+[[lesson]]
+name = "x"
+dir = "lessons/01-x"
+topic = "t"
+chapter = "c.md"
+hint = "h"
+
+[[lesson.fixture]]
+name = "wrong-a"
+mistake = "m"
+caught = { by = "time-limit", seconds = 7 }
+"#;
+
+    #[test]
+    fn a_table_is_read_with_its_variants_in_order() {
+        let lessons = parse(ONE).unwrap();
+        let names: Vec<&str> = lessons[0].variants().iter().map(|v| v.name).collect();
+        assert_eq!(names, ["shipped", "solution", "wrong-a"]);
+        let fixture = lessons[0].variant("wrong-a").unwrap();
+        assert_eq!(fixture.file, "solution/wrong_a.rs");
+        assert_eq!(fixture.expect, Expect::TimesOut(Duration::from_secs(7)));
+        assert_eq!(
+            lessons[0].variant("solution").unwrap().expect,
+            Expect::Passes
+        );
+        assert_eq!(lessons[0].variant("shipped").unwrap().file, SHIPPED);
+        assert!(lessons[0].variant("wrong-b").is_none());
+    }
+
+    #[test]
+    fn a_malformed_table_is_refused_with_the_reason() {
+        let refused = |text: &str, why: &str| {
+            let err = parse(text).expect_err(text);
+            assert!(err.contains(why), "expected `{why}` in: {err}");
+        };
+        refused(&ONE.replace("hint", "hnit"), "unknown field `hnit`");
+        refused(&ONE.replace("\"time-limit\"", "\"timer\""), "timer");
+        refused(&ONE.replace("seconds = 7", "secs = 7"), "secs");
+        refused(&ONE.replace("topic = \"t\"\n", ""), "missing field `topic`");
+        refused(
+            &ONE.replace("wrong-a", "solution"),
+            "two variants called `solution`",
+        );
+        refused(&ONE.replace("wrong-a", "typo-a"), "must be named `wrong-*`");
+        refused(
+            &format!("{ONE}{}", &ONE[..ONE.find("[[lesson.fixture]]").unwrap()]),
+            "two lessons are called `x`",
+        );
+        refused("[[lesson]\n", "TOML parse error");
+    }
+
+    #[test]
+    fn the_table_names_seven_lessons() {
+        let names: Vec<&str> = all().iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "calling-c",
+                "data-race",
+                "locks",
+                "atomics",
+                "processes",
+                "arrays",
+                "proving-it"
+            ],
+            "lesson names are what students type: keep them stable"
+        );
+    }
 }

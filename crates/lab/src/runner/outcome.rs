@@ -1,28 +1,48 @@
 //! Running one lesson's tests under a time limit, and reading cargo's and libtest's output
-//! into one plain verdict: passed, did not compile, a test failed (which one, and why), or
-//! stopped at the time limit.
+//! into one plain verdict, [`Outcome`]: passed, did not compile, a test failed (which one, and
+//! why), or stopped at the time limit. [`Expect::judge`] says whether an outcome is what the
+//! lesson table (or `verify`) wants.
 
 use std::fmt;
 use std::process::Command;
 use std::time::Duration;
 
-use super::lessons::Lesson;
+use super::lessons::{Expect, Lesson, VARIANT_ENV};
 use crate::proc::{self, Output, RunError};
 
-/// What to run: a lesson, optionally with a feature (`solution`, `shipped`, `wrong-*`) and
+/// What to run: a lesson, optionally with a variant (`solution`, `shipped`, `wrong-*`) and
 /// optionally only one test target.
 #[derive(Debug, Clone)]
 pub struct Run<'a> {
     /// The lesson.
     pub lesson: &'a Lesson,
-    /// A cargo feature selecting another file in place of the exercise.
-    pub feature: Option<&'a str>,
+    /// A variant compiled in place of the exercise (the value of `LAB_VARIANT`); `None` is the
+    /// student's `src/exercise.rs`, whatever the caller's environment says.
+    pub variant: Option<&'a str>,
     /// Only this test target (`--test <name>`).
     pub test_target: Option<&'a str>,
     /// Limit for compiling (not the student's code running: generous).
     pub build_limit: Duration,
     /// Limit for running the tests (the student's code: a deadlock ends here).
     pub test_limit: Duration,
+}
+
+/// The two phases of a run, each under its own limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// `cargo test --no-run`: compiling (cargo's time).
+    Build,
+    /// Running the test binaries (the student's code).
+    Tests,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Phase::Build => "build",
+            Phase::Tests => "tests",
+        })
+    }
 }
 
 /// The verdict.
@@ -53,8 +73,8 @@ pub enum Outcome {
     TimedOut {
         /// The limit.
         limit: Duration,
-        /// `build` or `tests`.
-        phase: &'static str,
+        /// Which phase was stopped.
+        phase: Phase,
     },
     /// Everything "passed" but no test ran: as bad as a failure.
     NoTests,
@@ -88,6 +108,47 @@ impl Outcome {
             Outcome::CompileError { first_error } => first_error.clone(),
             Outcome::TestFailed { all, .. } => all.clone(),
             other => other.short(),
+        }
+    }
+}
+
+impl Expect {
+    /// Whether `got` is what this expectation wants. Strict: a shipped exercise must COMPILE
+    /// and fail its grading tests (clippy checks it, students build on it), and 0 tests is not
+    /// a pass.
+    pub fn judge(&self, got: &Outcome) -> bool {
+        match self {
+            Expect::Passes => got.passed(),
+            Expect::Fails => matches!(
+                got,
+                Outcome::TestFailed { .. }
+                    | Outcome::TimedOut {
+                        phase: Phase::Tests,
+                        ..
+                    }
+            ),
+            Expect::FailsTest(text) => {
+                matches!(got, Outcome::TestFailed { .. }) && got.full_text().contains(text.as_str())
+            }
+            Expect::FailsToCompile(text) => {
+                matches!(got, Outcome::CompileError { .. })
+                    && got.full_text().contains(text.as_str())
+            }
+            Expect::TimesOut(_) => matches!(
+                got,
+                Outcome::TimedOut {
+                    phase: Phase::Tests,
+                    ..
+                }
+            ),
+        }
+    }
+
+    /// How long the tests may run: an expected time-out's own limit, else `default`.
+    pub fn test_limit(&self, default: Duration) -> Duration {
+        match self {
+            Expect::TimesOut(limit) => *limit,
+            _ => default,
         }
     }
 }
@@ -142,29 +203,13 @@ pub fn run(spec: &Run<'_>) -> Outcome {
     run_reporting(spec, &mut |_| {})
 }
 
-/// [`run`], telling `phase` when each phase starts (`"build"`, then `"tests"`), so a caller can
-/// show progress.
-pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(&'static str)) -> Outcome {
-    let root = crate::workspace_root();
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let command = |extra: &[&str]| {
-        let mut cmd = Command::new(&cargo);
-        cmd.current_dir(&root)
-            .args(["test", "-p", spec.lesson.name, "--color", "never"])
-            .env("RUST_BACKTRACE", "0")
-            .env_remove("RUSTFLAGS");
-        if let Some(feature) = spec.feature {
-            cmd.args(["--features", feature]);
-        }
-        if let Some(target) = spec.test_target {
-            cmd.args(["--test", target]);
-        }
-        cmd.args(extra);
-        cmd
-    };
+/// [`run`], telling `phase` when each phase starts ([`Phase::Build`], then [`Phase::Tests`]), so
+/// a caller can show progress.
+pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
+    let command = |extra: &[&str]| cargo_test(spec, extra);
 
     // Phase 1: compile (cargo's own time, not the student's code).
-    phase("build");
+    phase(Phase::Build);
     match proc::run(
         &mut command(&["--no-run"]),
         spec.build_limit,
@@ -173,7 +218,7 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(&'static str)) -> Out
         Err(RunError::TimedOut { limit, .. }) => {
             return Outcome::TimedOut {
                 limit,
-                phase: "build",
+                phase: Phase::Build,
             };
         }
         Err(err) => return Outcome::Other(err.to_string()),
@@ -187,11 +232,11 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(&'static str)) -> Out
     }
 
     // Phase 2: run the tests (the student's code: it may deadlock or loop forever).
-    phase("tests");
+    phase(Phase::Tests);
     match proc::run(&mut command(&[]), spec.test_limit, Output::Capture) {
         Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
             limit,
-            phase: "tests",
+            phase: Phase::Tests,
         },
         Err(err) => Outcome::Other(err.to_string()),
         Ok(done) if done.status.success() => match passed_count(&done.stdout) {
@@ -203,6 +248,27 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(&'static str)) -> Out
             outcome => outcome,
         },
     }
+}
+
+/// `cargo test -p <lesson>` for `spec`, with `extra` arguments.
+fn cargo_test(spec: &Run<'_>, extra: &[&str]) -> Command {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(crate::workspace_root())
+        .args(["test", "-p", &spec.lesson.name, "--color", "never"])
+        .env("RUST_BACKTRACE", "0")
+        .env_remove("RUSTFLAGS");
+    // The variant reaches lessons/build.rs through the environment; without one, a
+    // `LAB_VARIANT` left in the caller's shell must not grade the wrong file.
+    match spec.variant {
+        Some(variant) => cmd.env(VARIANT_ENV, variant),
+        None => cmd.env_remove(VARIANT_ENV),
+    };
+    if let Some(target) = spec.test_target {
+        cmd.args(["--test", target]);
+    }
+    cmd.args(extra);
+    cmd
 }
 
 /// The first `error...` block of cargo/rustc output (up to the blank line after it).
@@ -364,6 +430,70 @@ mod tests {
         assert!(got.starts_with("error[E0133]"), "{got}");
         assert!(got.contains("src/a.rs:1:1"), "{got}");
         assert!(!got.contains("aborting"), "{got}");
+    }
+
+    #[test]
+    fn the_variant_is_passed_to_cargo_or_removed() {
+        let lesson = &crate::runner::lessons::all()[0];
+        let env = |variant: Option<&str>| {
+            let spec = Run {
+                lesson,
+                variant,
+                test_target: Some("exact"),
+                build_limit: Duration::from_secs(1),
+                test_limit: Duration::from_secs(1),
+            };
+            let cmd = cargo_test(&spec, &["--no-run"]);
+            let args: Vec<_> = cmd
+                .get_args()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            assert_eq!(
+                args,
+                [
+                    "test",
+                    "-p",
+                    &lesson.name,
+                    "--color",
+                    "never",
+                    "--test",
+                    "exact",
+                    "--no-run"
+                ]
+            );
+            cmd.get_envs()
+                .find(|(k, _)| *k == VARIANT_ENV)
+                .map(|(_, v)| v.map(|v| v.to_string_lossy().into_owned()))
+        };
+        assert_eq!(env(Some("solution")), Some(Some("solution".into())));
+        assert_eq!(
+            env(None),
+            Some(None),
+            "without a variant, a LAB_VARIANT in the caller's shell is removed"
+        );
+    }
+
+    #[test]
+    fn a_time_limit_catches_only_tests_that_never_end() {
+        let limit = Duration::from_secs(20);
+        let stopped = |phase| Outcome::TimedOut { limit, phase };
+        assert!(Expect::TimesOut(limit).judge(&stopped(Phase::Tests)));
+        assert!(
+            !Expect::TimesOut(limit).judge(&stopped(Phase::Build)),
+            "a slow build is not the student's endless loop"
+        );
+        assert!(Expect::Fails.judge(&stopped(Phase::Tests)));
+        assert!(!Expect::Fails.judge(&stopped(Phase::Build)));
+        assert!(!Expect::TimesOut(limit).judge(&Outcome::Passed { tests: 3 }));
+        assert!(Expect::Passes.judge(&Outcome::Passed { tests: 3 }));
+        assert_eq!(
+            Expect::TimesOut(limit).test_limit(Duration::from_secs(60)),
+            limit
+        );
+        assert_eq!(
+            Expect::Passes.test_limit(Duration::from_secs(60)),
+            Duration::from_secs(60)
+        );
     }
 
     #[test]

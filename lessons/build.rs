@@ -10,38 +10,24 @@
 //!   file, and a lesson that compiles its exercise twice (real threads and loom) still does.
 //!
 //! An unknown variant is refused with the list of this lesson's variants. The table is read by
-//! the same code as `cargo lab`'s (`crates/lab/src/runner/lessons.rs`).
+//! the same code as `cargo lab`'s: the `lesson-table` crate, a build-dependency of every lesson.
 
 use std::path::{Path, PathBuf};
 
-#[path = "../crates/lab/src/runner/lessons.rs"]
-#[allow(
-    dead_code,
-    reason = "the lab's table module, compiled here too: this script needs only part of it"
-)]
-mod lessons;
-
-/// The workspace root: lessons sit at `lessons/NN-topic/` (`lessons.rs` needs this too).
-fn workspace_root() -> PathBuf {
-    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets it");
-    let root = Path::new(&manifest_dir).join("../..");
-    root.canonicalize().unwrap_or(root)
-}
-
 fn main() {
-    println!("cargo::rerun-if-env-changed={}", lessons::VARIANT_ENV);
+    println!("cargo::rerun-if-env-changed={}", lesson_table::VARIANT_ENV);
     println!("cargo::rustc-check-cfg=cfg(lab_variant)");
-    let Some(variant) = std::env::var(lessons::VARIANT_ENV)
+    let Some(variant) = std::env::var(lesson_table::VARIANT_ENV)
         .ok()
         .filter(|v| !v.is_empty())
     else {
         // The student's src/exercise.rs: the table is not read, so editing it rebuilds nothing.
         return;
     };
-    let root = workspace_root();
+    let root = lesson_table::workspace_root();
     println!(
         "cargo::rerun-if-changed={}",
-        root.join(lessons::TABLE).display()
+        root.join(lesson_table::TABLE).display()
     );
     if let Err(why) = choose(&root, &variant) {
         // `cargo::error` fails the build with this message, without a panic's noise; it takes
@@ -55,13 +41,13 @@ fn main() {
 /// Writes the module declaration for `variant` and turns on `cfg(lab_variant)`.
 fn choose(root: &Path, variant: &str) -> Result<(), String> {
     let package = std::env::var("CARGO_PKG_NAME").expect("cargo sets it");
-    let env = lessons::VARIANT_ENV;
-    let table = lessons::load(&root.join(lessons::TABLE))
-        .map_err(|e| format!("{env}={variant}: cannot read {}: {e}", lessons::TABLE))?;
+    let env = lesson_table::VARIANT_ENV;
+    let table = lesson_table::load(&root.join(lesson_table::TABLE))
+        .map_err(|e| format!("{env}={variant}: cannot read {}: {e}", lesson_table::TABLE))?;
     let lesson = table.iter().find(|l| l.name == package).ok_or_else(|| {
         format!(
             "{env}={variant}: `{package}` is not a lesson in {}",
-            lessons::TABLE
+            lesson_table::TABLE
         )
     })?;
     let chosen = lesson.variant(variant).ok_or_else(|| {

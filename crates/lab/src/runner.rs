@@ -1,8 +1,7 @@
 //! The students' runner: `list`, `check`, `hint`, `watch`, `reset` (the maintainers' `verify`
 //! is in the `xtask` crate). Every lesson is a crate under `lessons/`, described once in
-//! `lessons/lessons.toml` (read by [`lessons::all`]).
+//! `lessons/lessons.toml` (read by [`lesson_table::all`]).
 
-pub mod lessons;
 pub mod outcome;
 pub mod progress;
 pub mod watch;
@@ -14,7 +13,7 @@ use clap::Args;
 use indicatif::ProgressBar;
 
 use crate::Table;
-use lessons::Lesson;
+use lesson_table::Lesson;
 use outcome::{Outcome, Phase, Run};
 use progress::Progress;
 
@@ -67,15 +66,18 @@ pub struct ResetArgs {
 
 /// The lesson crates' package names (the test command excludes them from `--workspace`).
 pub fn lesson_packages() -> Vec<&'static str> {
-    lessons::all().iter().map(|l| l.name.as_str()).collect()
+    lesson_table::all()
+        .iter()
+        .map(|l| l.name.as_str())
+        .collect()
 }
 
 /// The lesson with this name, or an error that lists the lessons.
 pub fn lesson_named(name: &str) -> anyhow::Result<&'static Lesson> {
-    lessons::find(name).with_context(|| {
+    lesson_table::find(name).with_context(|| {
         format!(
             "no lesson is called `{name}`; lessons: {}",
-            lessons::names()
+            lesson_table::names()
         )
     })
 }
@@ -84,14 +86,19 @@ pub fn lesson_named(name: &str) -> anyhow::Result<&'static Lesson> {
 fn chosen(name: Option<&str>, progress: &Progress) -> anyhow::Result<&'static Lesson> {
     match name {
         Some(name) => lesson_named(name),
-        None => Ok(current(progress)
-            .unwrap_or_else(|| lessons::all().last().expect("the lesson table has lessons"))),
+        None => Ok(current(progress).unwrap_or_else(|| {
+            lesson_table::all()
+                .last()
+                .expect("the lesson table has lessons")
+        })),
     }
 }
 
 /// The first lesson not yet passed.
 pub fn current(progress: &Progress) -> Option<&'static Lesson> {
-    lessons::all().iter().find(|l| !progress.is_done(&l.name))
+    lesson_table::all()
+        .iter()
+        .find(|l| !progress.is_done(&l.name))
 }
 
 // ANCHOR: list
@@ -100,7 +107,7 @@ pub fn list() -> anyhow::Result<()> {
     let progress = Progress::load()?;
     let now = current(&progress).map(|l| l.name.as_str());
     let mut table = Table::new(["#", "lesson", "status", "what it teaches"]);
-    for (i, lesson) in lessons::all().iter().enumerate() {
+    for (i, lesson) in lesson_table::all().iter().enumerate() {
         let status = if progress.is_done(&lesson.name) {
             "done"
         } else if Some(lesson.name.as_str()) == now {
@@ -116,7 +123,7 @@ pub fn list() -> anyhow::Result<()> {
         ]);
     }
     println!("{}", table.render());
-    let all = lessons::all();
+    let all = lesson_table::all();
     let done = all.iter().filter(|l| progress.is_done(&l.name)).count();
     println!("{done} of {} lessons done.", all.len());
     match now {
@@ -177,7 +184,11 @@ fn check_once(
     limit: Duration,
 ) -> Outcome {
     let command = match variant {
-        Some(v) => format!("{}={v} {}", lessons::VARIANT_ENV, lesson.test_command()),
+        Some(v) => format!(
+            "{}={v} {}",
+            lesson_table::VARIANT_ENV,
+            lesson.test_command()
+        ),
         None => lesson.test_command(),
     };
     println!("Checking {}: `{command}` ...", lesson.name);
@@ -223,7 +234,7 @@ pub fn hint(args: &LessonArg) -> anyhow::Result<()> {
         "The chapter: {}. The solution, for afterwards: {}/{}.",
         lesson.chapter,
         lesson.dir,
-        lessons::SOLUTION
+        lesson_table::SOLUTION
     );
     Ok(())
 }
@@ -259,8 +270,8 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
 /// in the lesson (no git needed).
 pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let lesson = lesson_named(&args.lesson)?;
-    let exercise = lesson.path(lessons::EXERCISE);
-    if restore(&lesson.path(lessons::SHIPPED), &exercise)? {
+    let exercise = lesson.path(lesson_table::EXERCISE);
+    if restore(&lesson.path(lesson_table::SHIPPED), &exercise)? {
         println!("{} is back as shipped.", exercise.display());
     } else {
         println!("{} is already as shipped.", exercise.display());
@@ -326,7 +337,7 @@ mod tests {
     fn lesson_names_are_unique_and_match_their_crates() {
         let members = workspace_list("members");
         let mut seen = std::collections::HashSet::new();
-        for lesson in lessons::all() {
+        for lesson in lesson_table::all() {
             assert!(
                 seen.insert(&lesson.name),
                 "duplicate lesson {}",
@@ -362,7 +373,7 @@ mod tests {
                 lesson.name,
                 lesson.chapter
             );
-            for rel in [lessons::EXERCISE, "README.md"]
+            for rel in [lesson_table::EXERCISE, "README.md"]
                 .into_iter()
                 .map(String::from)
                 .chain(lesson.variants().into_iter().map(|v| v.file))
@@ -383,9 +394,9 @@ mod tests {
             if entry.path().join("Cargo.toml").is_file() {
                 let dir = format!("lessons/{}", entry.file_name().to_string_lossy());
                 assert!(
-                    lessons::all().iter().any(|l| l.dir == dir),
+                    lesson_table::all().iter().any(|l| l.dir == dir),
                     "{dir} is a lesson crate missing from {}",
-                    lessons::TABLE
+                    lesson_table::TABLE
                 );
             }
         }
@@ -398,7 +409,7 @@ mod tests {
             !defaults.iter().any(|d| d.starts_with("lessons/")),
             "lessons fail as shipped: keep them out of default-members"
         );
-        for lesson in lessons::all() {
+        for lesson in lesson_table::all() {
             assert!(
                 !defaults.contains(&lesson.dir),
                 "{}: lessons fail as shipped: keep them out of default-members",
@@ -409,7 +420,7 @@ mod tests {
 
     #[test]
     fn the_current_lesson_is_the_first_not_done() {
-        let all = lessons::all();
+        let all = lesson_table::all();
         let name = |l: Option<&Lesson>| l.map(|l| l.name.clone());
         let mut p = Progress::default();
         assert_eq!(name(current(&p)), Some(all[0].name.clone()));
@@ -454,7 +465,7 @@ mod tests {
     fn every_shipped_copy_equals_its_exercise_in_git() {
         // The committed exercise and its shipped copy must be the same file (a student's
         // local edit is not a defect, so this only compares what git has).
-        for lesson in lessons::all() {
+        for lesson in lesson_table::all() {
             let show = |rel: &str| {
                 std::process::Command::new("git")
                     .current_dir(crate::workspace_root())
@@ -464,7 +475,8 @@ mod tests {
                     .filter(|o| o.status.success())
                     .map(|o| o.stdout)
             };
-            if let (Some(a), Some(b)) = (show(lessons::EXERCISE), show(lessons::SHIPPED)) {
+            if let (Some(a), Some(b)) = (show(lesson_table::EXERCISE), show(lesson_table::SHIPPED))
+            {
                 assert!(
                     a == b,
                     "{}: committed exercise and shipped copy differ",

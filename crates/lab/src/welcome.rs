@@ -1,7 +1,7 @@
 //! `cargo lab` with no arguments: the runner's welcome. What the lab is, a live demo, and where
 //! to start.
 
-use crate::runner::{self, lessons, progress::Progress};
+use crate::runner::{self, progress::Progress};
 
 /// Prints the welcome.
 pub fn run() -> anyhow::Result<()> {
@@ -54,7 +54,7 @@ fn where_to_start(progress: &Progress) -> String {
     let mut s = String::from("Where to start\n--------------\n\n");
     match runner::current(progress) {
         Some(lesson) => {
-            let n = lessons::all()
+            let n = lesson_table::all()
                 .iter()
                 .position(|l| l.name == lesson.name)
                 .map_or(1, |i| i + 1);
@@ -62,7 +62,7 @@ fn where_to_start(progress: &Progress) -> String {
             if done > 0 {
                 s.push_str(&format!(
                     "You have done {done} of {} lessons.\n",
-                    lessons::all().len()
+                    lesson_table::all().len()
                 ));
             }
             s.push_str(&format!(
@@ -73,7 +73,7 @@ fn where_to_start(progress: &Progress) -> String {
                  \n\
                  `cargo lab list` shows every lesson; `cargo lab watch` re-checks on every save;\n\
                  `cargo lab reset {}` puts the exercise back as shipped.\n",
-                lessons::all().len(),
+                lesson_table::all().len(),
                 lesson.name,
                 lesson.topic,
                 lesson.chapter,

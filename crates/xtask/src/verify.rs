@@ -9,9 +9,9 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lab::Table;
-use lab::runner::lessons::{self, Lesson, Variant};
 use lab::runner::outcome::{self, Run};
 use lab::runner::{BUILD_LIMIT, lesson_named};
+use lesson_table::{Lesson, Variant};
 
 /// Options for `cargo xtask verify`.
 #[derive(Debug, Args)]
@@ -31,7 +31,7 @@ pub struct VerifyArgs {
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     let chosen: Vec<&'static Lesson> = match args.lesson.as_deref() {
         Some(name) => vec![lesson_named(name)?],
-        None => lessons::all().iter().collect(),
+        None => lesson_table::all().iter().collect(),
     };
     // Every lesson's shipped exercise (must fail), solution (must pass) and fixtures.
     let runs: Vec<(&Lesson, Variant<'_>)> = chosen
@@ -52,7 +52,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
         if let Some(drift) = shipped_copy_drift(lesson) {
             table.row([
                 lesson.name.as_str(),
-                lessons::EXERCISE,
+                lesson_table::EXERCISE,
                 "= shipped copy",
                 &drift,
                 "DEFECT",
@@ -69,7 +69,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
             build_limit: BUILD_LIMIT,
             test_limit: variant.expect.test_limit(Duration::from_secs(args.timeout)),
         });
-        let ok = variant.expect.judge(&got);
+        let ok = got.meets(&variant.expect);
         let verdict = if ok { "ok" } else { "DEFECT" };
         bar.println(format!(
             "{verdict:>6}  {} [{}]: must {}, got {}",
@@ -115,8 +115,8 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
 /// `Some(reason)` when the exercise differs from its shipped copy although git says the
 /// exercise file is unedited: the two copies drifted apart in a commit.
 fn shipped_copy_drift(lesson: &Lesson) -> Option<String> {
-    let exercise = std::fs::read(lesson.path(lessons::EXERCISE)).ok();
-    let shipped = std::fs::read(lesson.path(lessons::SHIPPED)).ok();
+    let exercise = std::fs::read(lesson.path(lesson_table::EXERCISE)).ok();
+    let shipped = std::fs::read(lesson.path(lesson_table::SHIPPED)).ok();
     match (exercise, shipped) {
         (_, None) => Some("shipped/exercise.rs is missing".into()),
         (None, _) => Some("src/exercise.rs is missing".into()),
@@ -125,7 +125,7 @@ fn shipped_copy_drift(lesson: &Lesson) -> Option<String> {
             let edited = std::process::Command::new("git")
                 .current_dir(lab::workspace_root())
                 .args(["diff", "--quiet", "HEAD", "--"])
-                .arg(lesson.path(lessons::EXERCISE))
+                .arg(lesson.path(lesson_table::EXERCISE))
                 .status()
                 .map(|s| !s.success());
             match edited {
@@ -140,8 +140,8 @@ fn shipped_copy_drift(lesson: &Lesson) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use lab::runner::lessons::Expect;
     use lab::runner::outcome::Outcome;
+    use lesson_table::Expect;
 
     #[test]
     fn verify_judges_outcomes_strictly() {
@@ -154,17 +154,17 @@ mod tests {
         let broken = Outcome::CompileError {
             first_error: "error[E0133]".into(),
         };
-        assert!(Expect::Fails.judge(&failed));
+        assert!(failed.meets(&Expect::Fails));
         assert!(
-            !Expect::Fails.judge(&broken),
+            !broken.meets(&Expect::Fails),
             "a shipped exercise must compile and fail its tests"
         );
         assert!(
-            !Expect::Passes.judge(&Outcome::NoTests),
+            !Outcome::NoTests.meets(&Expect::Passes),
             "0 tests is not a pass"
         );
-        assert!(Expect::FailsTest("lost an update".into()).judge(&failed));
-        assert!(!Expect::FailsTest("deadlock".into()).judge(&failed));
-        assert!(Expect::FailsToCompile("E0133".into()).judge(&broken));
+        assert!(failed.meets(&Expect::FailsTest("lost an update".into())));
+        assert!(!failed.meets(&Expect::FailsTest("deadlock".into())));
+        assert!(broken.meets(&Expect::FailsToCompile("E0133".into())));
     }
 }

@@ -1,14 +1,14 @@
 //! Running one lesson's tests under a time limit, and reading cargo's and libtest's output
 //! into one plain verdict, [`Outcome`]: passed, did not compile, a test failed (which one, and
-//! why), or stopped at the time limit. [`Expect::judge`] says whether an outcome is what the
+//! why), or stopped at the time limit. [`Outcome::meets`] says whether an outcome is what the
 //! lesson table (or `verify`) wants.
 
 use std::fmt;
 use std::process::Command;
 use std::time::Duration;
 
-use super::lessons::{Expect, Lesson, VARIANT_ENV};
 use crate::proc::{self, Output, RunError};
+use lesson_table::{Expect, Lesson, VARIANT_ENV};
 
 /// What to run: a lesson, optionally with a variant (`solution`, `shipped`, `wrong-*`) and
 /// optionally only one test target.
@@ -112,12 +112,13 @@ impl Outcome {
     }
 }
 
-impl Expect {
-    /// Whether `got` is what this expectation wants. Strict: a shipped exercise must COMPILE
+impl Outcome {
+    /// Whether this outcome is what `expect` wants. Strict: a shipped exercise must COMPILE
     /// and fail its grading tests (clippy checks it, students build on it), and 0 tests is not
     /// a pass.
-    pub fn judge(&self, got: &Outcome) -> bool {
-        match self {
+    pub fn meets(&self, expect: &Expect) -> bool {
+        let got = self;
+        match expect {
             Expect::Passes => got.passed(),
             Expect::Fails => matches!(
                 got,
@@ -141,14 +142,6 @@ impl Expect {
                     ..
                 }
             ),
-        }
-    }
-
-    /// How long the tests may run: an expected time-out's own limit, else `default`.
-    pub fn test_limit(&self, default: Duration) -> Duration {
-        match self {
-            Expect::TimesOut(limit) => *limit,
-            _ => default,
         }
     }
 }
@@ -434,7 +427,7 @@ mod tests {
 
     #[test]
     fn the_variant_is_passed_to_cargo_or_removed() {
-        let lesson = &crate::runner::lessons::all()[0];
+        let lesson = &lesson_table::all()[0];
         let env = |variant: Option<&str>| {
             let spec = Run {
                 lesson,
@@ -477,15 +470,15 @@ mod tests {
     fn a_time_limit_catches_only_tests_that_never_end() {
         let limit = Duration::from_secs(20);
         let stopped = |phase| Outcome::TimedOut { limit, phase };
-        assert!(Expect::TimesOut(limit).judge(&stopped(Phase::Tests)));
+        assert!(stopped(Phase::Tests).meets(&Expect::TimesOut(limit)));
         assert!(
-            !Expect::TimesOut(limit).judge(&stopped(Phase::Build)),
+            !stopped(Phase::Build).meets(&Expect::TimesOut(limit)),
             "a slow build is not the student's endless loop"
         );
-        assert!(Expect::Fails.judge(&stopped(Phase::Tests)));
-        assert!(!Expect::Fails.judge(&stopped(Phase::Build)));
-        assert!(!Expect::TimesOut(limit).judge(&Outcome::Passed { tests: 3 }));
-        assert!(Expect::Passes.judge(&Outcome::Passed { tests: 3 }));
+        assert!(stopped(Phase::Tests).meets(&Expect::Fails));
+        assert!(!stopped(Phase::Build).meets(&Expect::Fails));
+        assert!(!(Outcome::Passed { tests: 3 }).meets(&Expect::TimesOut(limit)));
+        assert!(Outcome::Passed { tests: 3 }.meets(&Expect::Passes));
         assert_eq!(
             Expect::TimesOut(limit).test_limit(Duration::from_secs(60)),
             limit

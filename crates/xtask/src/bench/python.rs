@@ -238,7 +238,9 @@ pub fn run(
         );
         ratios.push(ratio(
             &format!("py_e3_pool_vs_rayon_fresh_{n}"),
-            &format!("square_array over {label} doubles: Python pool ÷ Rust rayon into a new output"),
+            &format!(
+                "square_array over {label} doubles: Python pool ÷ Rust rayon into a new output"
+            ),
             &pool_run,
             fresh,
         ));

@@ -8,9 +8,11 @@
 //! another file in the exercise's place, so nothing is ever copied to grade a variant: the
 //! lessons' shared build script, `lessons/build.rs`, resolves the name with [`Lesson::variant`].
 //!
-//! `lessons/build.rs` compiles this very file (with `#[path]`) to read the same table the same
-//! way, so it uses only `std`, `serde` and `toml`, and `crate::workspace_root()`, which both
-//! crates define.
+//! Its users: the student's runner (`cargo lab`), the maintainers' `cargo xtask verify`, and
+//! `lessons/build.rs`, which has this crate as a build-dependency, so all three read the same
+//! table the same way. It depends on no other crate of the workspace.
+
+#![forbid(unsafe_code)]
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -18,6 +20,12 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use serde::Deserialize;
+
+/// The workspace root: this crate sits at `crates/lesson-table/`.
+pub fn workspace_root() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
+}
 
 /// The table, from the workspace root.
 pub const TABLE: &str = "lessons/lessons.toml";
@@ -100,6 +108,16 @@ impl From<TomlCaught> for Expect {
     }
 }
 
+impl Expect {
+    /// How long the tests may run: an expected time-out's own limit, else `default`.
+    pub fn test_limit(&self, default: Duration) -> Duration {
+        match self {
+            Expect::TimesOut(limit) => *limit,
+            _ => default,
+        }
+    }
+}
+
 impl fmt::Display for Expect {
     /// The "must ..." column of `verify`'s table.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -134,7 +152,7 @@ impl Fixture {
 impl Lesson {
     /// The lesson folder's file `rel`, from the workspace root.
     pub fn path(&self, rel: &str) -> PathBuf {
-        crate::workspace_root().join(&self.dir).join(rel)
+        workspace_root().join(&self.dir).join(rel)
     }
 
     /// The command a student types.
@@ -224,11 +242,11 @@ pub fn load(path: &Path) -> Result<Vec<Lesson>, String> {
 ///
 /// # Panics
 /// When the table is missing or malformed, with the file and the reason: the lab cannot run
-/// without it, and `cargo test -p lab` catches that before anyone else does.
+/// without it, and `cargo test -p lesson-table` catches that before anyone else does.
 pub fn all() -> &'static [Lesson] {
     static LESSONS: OnceLock<Vec<Lesson>> = OnceLock::new();
     LESSONS.get_or_init(|| {
-        let path = crate::workspace_root().join(TABLE);
+        let path = workspace_root().join(TABLE);
         load(&path).unwrap_or_else(|e| panic!("the lesson table {}: {e}", path.display()))
     })
 }

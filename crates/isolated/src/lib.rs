@@ -13,7 +13,7 @@
 //! - [`Pool`]: N persistent workers, a `poll(2)` event loop with a deadline per task, and fault
 //!   handling: which worker failed which task and why, every child reaped, and with retry the
 //!   lost task (only it) re-run on a fresh worker.
-//! - [`ledger`]: the collect-and-reduce bookkeeping, shared with the loom model.
+//! - [`reduce`]: the collect-and-reduce bookkeeping, shared with the loom model.
 //! - [`ShmArray`]: an `f64` array in shared memory that workers square in place.
 //! - [`locate`]: finding the worker binary; [`measure`]: the benchmark functions.
 //!
@@ -22,11 +22,11 @@
 
 #![forbid(unsafe_code)]
 
-pub mod ledger;
 pub mod locate;
 pub mod measure;
 pub mod pool;
 pub mod protocol;
+pub mod reduce;
 pub mod shm;
 pub mod worker;
 
@@ -64,7 +64,7 @@ impl Pool {
                 other => unreachable!("a Count task got {other:?}: decode_reply checks the opcode"),
             })
             .collect();
-        let total = ledger::sum_counts(&deltas).ok_or_else(|| {
+        let total = reduce::sum_counts(&deltas).ok_or_else(|| {
             PoolError::Io(std::io::Error::other("the counter total overflows u64"))
         })?;
         Ok((total, out.recovered))

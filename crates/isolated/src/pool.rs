@@ -21,11 +21,11 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use wait_timeout::ChildExt;
 
-use crate::ledger::{Duplicate, Ledger, Lost};
 use crate::protocol::{
     self, FrameError, HEADER_LEN, Header, MAX_PAYLOAD, Op, TEST_FAULTS_ENV, TEST_VERSION_ENV,
     TestFault,
 };
+use crate::reduce::{Duplicate, Lost, TaskResults};
 
 /// How to start and run a pool.
 #[derive(Debug, Clone)]
@@ -525,11 +525,11 @@ impl Pool {
         faults: &[(usize, TestFault)],
     ) -> Result<RunOutcome, PoolError> {
         self.fill()?;
-        let mut ledger: Ledger<Reply> = Ledger::new(tasks.len(), self.cfg.retries);
+        let mut results: TaskResults<Reply> = TaskResults::new(tasks.len(), self.cfg.retries);
         let mut queue: VecDeque<usize> = (0..tasks.len()).collect();
         let mut recovered = Vec::new();
         let result = (|| {
-            while !ledger.is_complete() {
+            while !results.is_complete() {
                 // Hand queued tasks to idle workers.
                 let mut failed = Vec::new();
                 for i in 0..self.slots.len() {
@@ -537,7 +537,7 @@ impl Pool {
                         continue;
                     }
                     let Some(t) = queue.pop_front() else { break };
-                    let attempt = ledger.attempts(t);
+                    let attempt = results.attempts(t);
                     let fault = match faults.iter().find(|(ft, _)| *ft == t) {
                         Some((_, f)) if attempt == 1 => *f as u8,
                         _ => 0,
@@ -558,7 +558,7 @@ impl Pool {
                     // Cannot happen (a missing result means a busy worker): refuse to spin.
                     return Err(PoolError::Io(io::Error::other(format!(
                         "internal error: {} task(s) without a result and no worker busy",
-                        ledger.missing()
+                        results.missing()
                     ))));
                 }
                 // Wait for replies, failures or deadlines; handle from the highest slot index
@@ -568,11 +568,11 @@ impl Pool {
                 events.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (i, ev) in events {
                     let failure = match ev {
-                        Ok(h) => self.take_frame(i, h, &mut ledger)?,
+                        Ok(h) => self.take_frame(i, h, &mut results)?,
                         Err(f) => Some(f),
                     };
                     if let Some(f) = failure {
-                        let lost = self.on_failure(i, f, tasks, &mut ledger)?;
+                        let lost = self.on_failure(i, f, tasks, &mut results)?;
                         if let Some((task, report)) = lost {
                             // Only the lost task is re-run, first in line, on a fresh worker.
                             queue.push_front(task);
@@ -588,7 +588,7 @@ impl Pool {
             self.stop_busy();
             return Err(e);
         }
-        let replies = ledger
+        let replies = results
             .finish()
             .expect("the loop ends only when every task has a result");
         Ok(RunOutcome { replies, recovered })
@@ -600,10 +600,10 @@ impl Pool {
         &mut self,
         i: usize,
         h: Header,
-        ledger: &mut Ledger<Reply>,
+        results: &mut TaskResults<Reply>,
     ) -> Result<Option<Failure>, PoolError> {
         let buf = std::mem::take(&mut self.slots[i].inbuf);
-        let result = self.on_frame(i, h, &buf[HEADER_LEN..HEADER_LEN + h.len], ledger);
+        let result = self.on_frame(i, h, &buf[HEADER_LEN..HEADER_LEN + h.len], results);
         self.slots[i].inbuf = buf;
         result
     }
@@ -614,7 +614,7 @@ impl Pool {
         i: usize,
         h: Header,
         payload: &[u8],
-        ledger: &mut Ledger<Reply>,
+        results: &mut TaskResults<Reply>,
     ) -> Result<Option<Failure>, PoolError> {
         let slot = &mut self.slots[i];
         let busy = slot
@@ -644,9 +644,9 @@ impl Pool {
             match decode_reply(h.op, payload) {
                 // ANCHOR: count_only_received
                 // The only place a result enters the job: a whole, valid reply to this very
-                // task. The ledger refuses a second one.
+                // task. `TaskResults` refuses a second one.
                 Ok(reply) => {
-                    return ledger
+                    return results
                         .record(t, reply)
                         .map(|()| None)
                         .map_err(PoolError::Duplicate);
@@ -666,7 +666,7 @@ impl Pool {
         i: usize,
         failure: Failure,
         tasks: &[Task<'_>],
-        ledger: &mut Ledger<Reply>,
+        results: &mut TaskResults<Reply>,
     ) -> Result<Option<(usize, FaultReport)>, PoolError> {
         let mut slot = self.slots.remove(i);
         let busy = slot.busy.take();
@@ -709,7 +709,7 @@ impl Pool {
             attempt: busy.attempt,
             reason,
         };
-        match ledger.lost(t) {
+        match results.lost(t) {
             Lost::AlreadyDone => Ok(None),
             Lost::GiveUp { .. } => Err(PoolError::TaskFailed {
                 report,
@@ -740,11 +740,11 @@ impl Pool {
                 events.sort_by_key(|e| std::cmp::Reverse(e.0));
                 for (i, ev) in events {
                     let failure = match ev {
-                        Ok(h) => self.take_frame(i, h, &mut Ledger::new(0, 0))?,
+                        Ok(h) => self.take_frame(i, h, &mut TaskResults::new(0, 0))?,
                         Err(f) => Some(f),
                     };
                     if let Some(f) = failure {
-                        self.on_failure(i, f, &[], &mut Ledger::new(0, 0))?;
+                        self.on_failure(i, f, &[], &mut TaskResults::new(0, 0))?;
                     }
                 }
             }

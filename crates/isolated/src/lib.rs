@@ -14,7 +14,8 @@
 //!   handling: which worker failed which task and why, every child reaped, and with retry the
 //!   lost task (only it) re-run on a fresh worker.
 //! - [`reduce`]: the collect-and-reduce bookkeeping, shared with the loom model.
-//! - [`ShmArray`]: an `f64` array in shared memory that workers square in place.
+//! - [`TempSharedF64s`]: an `f64` array in shared memory, in a temporary file it owns, that
+//!   workers square in place.
 //! - [`locate`]: finding the worker binary; [`measure`]: the benchmark functions.
 //!
 //! This crate contains no `unsafe`: the one unsafe call shared memory needs (mapping a file)
@@ -27,12 +28,12 @@ pub mod measure;
 pub mod pool;
 pub mod protocol;
 pub mod reduce;
-pub mod shm;
+pub mod temp_shared;
 pub mod worker;
 
 pub use pool::{FaultReason, FaultReport, Pool, PoolConfig, PoolError, Reply, RunOutcome, Task};
 pub use protocol::TestFault;
-pub use shm::ShmArray;
+pub use temp_shared::TempSharedF64s;
 
 use std::ops::RangeInclusive;
 
@@ -125,7 +126,11 @@ impl Pool {
     // ANCHOR: shm_job
     /// E3 through shared memory: each worker squares its own range of `array` in place; only
     /// 16 bytes of range and the file's path cross the pipe per chunk.
-    pub fn square_shm(&mut self, array: &mut ShmArray, chunks: usize) -> Result<(), PoolError> {
+    pub fn square_shm(
+        &mut self,
+        array: &mut TempSharedF64s,
+        chunks: usize,
+    ) -> Result<(), PoolError> {
         let size = array.len().div_ceil(chunks.max(1)).max(1);
         let tasks: Vec<Task> = (0..array.len())
             .step_by(size)

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use crate::{Pool, PoolConfig, ShmArray, Task};
+use crate::{Pool, PoolConfig, Task, TempSharedF64s};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -393,7 +393,7 @@ fn pipe_vs_shm(
         anyhow::ensure!(r.len() == n, "wrong length");
         Ok(())
     })?;
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
+    let mut shared = TempSharedF64s::from_slice(&input).context("creating the shared array")?;
     pool.square_shm(&mut shared, w)?; // warm up: each worker maps the file once
     let shm = median_try(reps, || Ok(pool.square_shm(&mut shared, w)?))?;
     let with_copy_in = median_try(reps, || {

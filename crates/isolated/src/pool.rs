@@ -100,7 +100,7 @@ pub enum Task<'a> {
     SquareChunk(Cow<'a, [f64]>),
     /// Square `len` elements from `offset` of the shared-memory array at `path`, in place.
     SquareShm {
-        /// The shared file (see [`crate::ShmArray`]).
+        /// The shared file (see [`crate::TempSharedF64s`]).
         path: PathBuf,
         /// First element.
         offset: usize,

@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::{WORKER, assert_all_reaped, config, parent_of};
-use isolated::{FaultReason, Pool, PoolConfig, PoolError, ShmArray, TestFault};
+use isolated::{FaultReason, Pool, PoolConfig, PoolError, TempSharedF64s, TestFault};
 
 /// 6 tasks of 1000 increments on 2 workers: the exact total is 6000.
 const PER_TASK: [u64; 6] = [1000; 6];
@@ -271,7 +271,7 @@ fn a_program_that_is_not_a_worker_fails_the_handshake_clearly() {
 #[test]
 fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     // normal drop
-    let a = ShmArray::new(16).unwrap();
+    let a = TempSharedF64s::new(16).unwrap();
     let path = a.path().to_path_buf();
     assert!(path.exists());
     drop(a);
@@ -280,7 +280,7 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     // a job that fails (its worker crashes, no retry): the `?` path drops the array
     fn failing_job() -> Result<(), PoolError> {
         let mut pool = faulty_pool(0, LONG);
-        let shared = ShmArray::from_slice(&[1.0; 64]).unwrap();
+        let shared = TempSharedF64s::from_slice(&[1.0; 64]).unwrap();
         *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
         pool.run_injecting(
             &[isolated::Task::SquareShm {
@@ -303,7 +303,7 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
 
     // a panic while the array is alive
     let result = std::panic::catch_unwind(|| {
-        let shared = ShmArray::new(8).unwrap();
+        let shared = TempSharedF64s::new(8).unwrap();
         *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
         panic!("boom while the shared array is mapped");
     });

@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use isolated::{Pool, PoolConfig, ShmArray, TestFault};
+use isolated::{Pool, PoolConfig, TempSharedF64s, TestFault};
 
 use crate::Table;
 
@@ -69,7 +69,8 @@ pub fn run() -> anyhow::Result<()> {
     let input: Vec<f64> = (0..ELEMENTS).map(|i| (i % 1000) as f64 * 0.5).collect();
     let (by_threads, t_threads) = timed(|| Ok(ffi::article::e3_square_chunks(&input, WAYS)))?;
     let (by_pipe, t_pipe) = timed(|| Ok(pool.square_pipe(&input, WAYS)?))?;
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared-memory array")?;
+    let mut shared =
+        TempSharedF64s::from_slice(&input).context("creating the shared-memory array")?;
     let ((), t_shm) = timed(|| Ok(pool.square_shm(&mut shared, WAYS)?))?;
     let job = format!("square {} MB of f64", ELEMENTS * 8 / 1_000_000);
     table.row([

@@ -6,7 +6,7 @@ use std::hint::black_box;
 
 use anyhow::Context;
 use isolated::measure::{count_threads, squares_in_process};
-use isolated::{Pool, PoolConfig, ShmArray, Task};
+use isolated::{Pool, PoolConfig, Task, TempSharedF64s};
 
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
@@ -144,7 +144,7 @@ pub fn run(
     let input: Vec<f64> = (0..elems).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect();
     let threads = pinned_pool(w)?;
     let mut dst = vec![0.0f64; elems]; // touched before timing
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
+    let mut shared = TempSharedF64s::from_slice(&input).context("creating the shared array")?;
     let t = sample_each(plan, 4, |variant| match variant {
         0 => time(|| memcpy_halves(&threads, &input, &mut dst)),
         1 => time(|| rayon_square(&threads, &input, &mut dst)),

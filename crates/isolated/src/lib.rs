@@ -17,12 +17,14 @@
 //! - [`TempSharedF64s`]: an `f64` array in shared memory, in a temporary file it owns, that
 //!   workers square in place.
 //! - [`locate`]: finding the worker binary; [`measure`]: the benchmark functions.
+//! - [`fault_injection`]: test support: the faults a test can ask a worker to commit.
 //!
 //! This crate contains no `unsafe`: the one unsafe call shared memory needs (mapping a file)
 //! lives in `ffi::shm`, with its safety argument.
 
 #![forbid(unsafe_code)]
 
+pub mod fault_injection;
 pub mod locate;
 pub mod measure;
 pub mod pool;
@@ -32,10 +34,11 @@ pub mod temp_shared;
 pub mod worker;
 
 pub use pool::{FaultReason, FaultReport, Pool, PoolConfig, PoolError, Reply, RunOutcome, Task};
-pub use protocol::TestFault;
 pub use temp_shared::TempSharedF64s;
 
 use std::ops::RangeInclusive;
+
+use fault_injection::TestFault;
 
 /// The largest chunk of `f64`s one pipe frame can carry.
 pub const MAX_CHUNK_ELEMS: usize = protocol::MAX_PAYLOAD / 8;

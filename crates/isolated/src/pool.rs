@@ -21,10 +21,8 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use wait_timeout::ChildExt;
 
-use crate::protocol::{
-    self, FrameError, HEADER_LEN, Header, MAX_PAYLOAD, Op, TEST_FAULTS_ENV, TEST_VERSION_ENV,
-    TestFault,
-};
+use crate::fault_injection::{self, TestFault};
+use crate::protocol::{self, FrameError, HEADER_LEN, Header, MAX_PAYLOAD, Op};
 use crate::reduce::{Duplicate, Lost, TaskResults};
 
 /// How to start and run a pool.
@@ -67,8 +65,8 @@ impl PoolConfig {
     }
 
     /// **Test-only.** Starts the workers with `LAB_WORKER_TEST_FAULTS=1`, so they honour the
-    /// fault requests of [`Pool::run_injecting`]. Off by default, and the pool removes the
-    /// variable from the workers' environment when off.
+    /// fault requests of [`Pool::run_injecting`] (see [`fault_injection`]). Off by default, and
+    /// the pool removes the variable from the workers' environment when off.
     pub fn test_faults(mut self, on: bool) -> Self {
         self.test_faults = on;
         self
@@ -538,10 +536,7 @@ impl Pool {
                     }
                     let Some(t) = queue.pop_front() else { break };
                     let attempt = results.attempts(t);
-                    let fault = match faults.iter().find(|(ft, _)| *ft == t) {
-                        Some((_, f)) if attempt == 1 => *f as u8,
-                        _ => 0,
-                    };
+                    let fault = fault_injection::fault_byte(faults, t, attempt);
                     let mut frame = std::mem::take(&mut self.slots[i].out);
                     tasks[t].encode_into(&mut frame, task_id(t)?, fault)?;
                     let busy = Busy {
@@ -764,15 +759,9 @@ impl Pool {
         let mut cmd = Command::new(&path);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .env_remove(TEST_FAULTS_ENV)
-            .env_remove(TEST_VERSION_ENV);
-        if self.cfg.test_faults {
-            cmd.env(TEST_FAULTS_ENV, "1");
-        }
-        if let Some(v) = self.cfg.test_version {
-            cmd.env(TEST_VERSION_ENV, v.to_string());
-        }
+            .stderr(Stdio::inherit());
+        // The test-only variables reach the worker only from a pool configured for fault tests.
+        fault_injection::set_worker_env(&mut cmd, self.cfg.test_faults, self.cfg.test_version);
         let mut child = cmd.spawn().map_err(|source| match source.kind() {
             io::ErrorKind::NotFound => PoolError::WorkerMissing { path: path.clone() },
             io::ErrorKind::PermissionDenied => PoolError::NotExecutable { path: path.clone() },

@@ -2,7 +2,8 @@
 //! stdout. Every message, both ways, is one frame: a 12-byte header and a payload.
 //!
 //! The byte-by-byte layout is documented in the crate's `README.md`; the code below is the
-//! authority, and the book includes it through the anchors.
+//! authority, and the book includes it through the anchors. The header's fault byte is for the
+//! fault tests only: see [`fault_injection`](crate::fault_injection).
 
 use std::fmt;
 
@@ -80,61 +81,6 @@ impl Op {
     }
 }
 
-// ANCHOR: test_faults
-/// Faults a worker can be asked to commit, for the fault tests. Header byte 2.
-///
-/// **Test-only.** A worker honours a non-zero fault byte only when it was started with
-/// `LAB_WORKER_TEST_FAULTS=1` in its environment; the pool sets that variable only when built
-/// with [`PoolConfig::test_faults`](crate::PoolConfig::test_faults) and removes it otherwise, so
-/// no production run can reach these. Every fault happens *after* the worker did the task's work
-/// and *before* it replied: the reply is lost, the work (on the worker's own counter) is not seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum TestFault {
-    /// `std::process::abort()`: SIGABRT.
-    Abort = 1,
-    /// A real SIGSEGV from a store inside C (`c_src/fault.c`).
-    SegfaultInC = 2,
-    /// The worker sends itself SIGKILL (as the OOM killer or `kill -9` would).
-    Killed = 3,
-    /// Sleeps forever instead of replying: the pool's per-task timeout must end it.
-    Hang = 4,
-    /// Writes a header with an opcode that does not exist.
-    MalformedReply = 5,
-    /// Writes a header announcing 16 bytes, then 3 bytes, then exits.
-    TruncatedReply = 6,
-    /// Writes a header announcing `MAX_PAYLOAD + 1` bytes.
-    OversizedReply = 7,
-    /// Exits with status 0 without replying.
-    ExitWithoutReply = 8,
-}
-// ANCHOR_END: test_faults
-
-impl TestFault {
-    /// Every fault, for tests that try them all.
-    pub const ALL: [TestFault; 8] = [
-        TestFault::Abort,
-        TestFault::SegfaultInC,
-        TestFault::Killed,
-        TestFault::Hang,
-        TestFault::MalformedReply,
-        TestFault::TruncatedReply,
-        TestFault::OversizedReply,
-        TestFault::ExitWithoutReply,
-    ];
-
-    /// The fault for a header byte.
-    pub fn from_byte(b: u8) -> Option<TestFault> {
-        TestFault::ALL.into_iter().find(|f| *f as u8 == b)
-    }
-}
-
-/// The environment variable that lets a worker honour [`TestFault`]s. Test-only.
-pub const TEST_FAULTS_ENV: &str = "LAB_WORKER_TEST_FAULTS";
-/// Test-only (needs [`TEST_FAULTS_ENV`] too): the worker stamps this version on its replies, to
-/// play a stale worker binary.
-pub const TEST_VERSION_ENV: &str = "LAB_WORKER_TEST_VERSION";
-
 // ANCHOR: header
 /// A parsed, validated frame header.
 ///
@@ -142,7 +88,7 @@ pub const TEST_VERSION_ENV: &str = "LAB_WORKER_TEST_VERSION";
 /// | --- | --- | --- |
 /// | 0 | version | [`VERSION`]; anything else is refused |
 /// | 1 | opcode | an [`Op`] |
-/// | 2 | fault | 0, or a [`TestFault`] (requests only, test-only) |
+/// | 2 | fault | 0, or a [`TestFault`](crate::fault_injection::TestFault) (requests only, test-only) |
 /// | 3 | reserved | must be 0 |
 /// | 4..8 | task | task id, `u32` little-endian; a reply carries its request's |
 /// | 8..12 | length | payload length in bytes, `u32` little-endian, at most [`MAX_PAYLOAD`] |
@@ -424,9 +370,5 @@ mod tests {
             assert_eq!(r as u8, op as u8 | 0x80);
             assert_eq!(Op::from_byte(r as u8), Some(r));
         }
-        for f in TestFault::ALL {
-            assert_eq!(TestFault::from_byte(f as u8), Some(f));
-        }
-        assert_eq!(TestFault::from_byte(0), None);
     }
 }

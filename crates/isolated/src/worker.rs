@@ -12,36 +12,19 @@ use std::path::{Path, PathBuf};
 
 use ffi::shm::SharedF64s;
 
-use crate::protocol::{
-    self, FrameError, HEADER_LEN, Op, TEST_FAULTS_ENV, TEST_VERSION_ENV, TestFault, VERSION,
-};
+use crate::fault_injection;
+use crate::protocol::{self, FrameError, HEADER_LEN, Op};
 
-/// How a worker was started.
+/// How a worker was started. Both options are test switches, read from the environment by
+/// [`WorkerOptions::from_env`] (in [`fault_injection`], with the variables it reads).
 #[derive(Debug, Clone, Copy)]
 pub struct WorkerOptions {
-    /// Honour [`TestFault`] bytes (test-only: `LAB_WORKER_TEST_FAULTS=1`).
+    /// Honour [`TestFault`](fault_injection::TestFault) bytes (test-only:
+    /// `LAB_WORKER_TEST_FAULTS=1`).
     pub faults_enabled: bool,
-    /// The version stamped on replies ([`VERSION`] except in the stale-worker test).
+    /// The version stamped on replies ([`VERSION`](protocol::VERSION) except in the
+    /// stale-worker test).
     pub reply_version: u8,
-}
-
-impl WorkerOptions {
-    /// Reads the (test-only) environment variables.
-    pub fn from_env() -> Self {
-        let faults_enabled = std::env::var(TEST_FAULTS_ENV).is_ok_and(|v| v == "1");
-        let reply_version = if faults_enabled {
-            std::env::var(TEST_VERSION_ENV)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(VERSION)
-        } else {
-            VERSION
-        };
-        WorkerOptions {
-            faults_enabled,
-            reply_version,
-        }
-    }
 }
 
 /// Why a worker stopped serving.
@@ -146,22 +129,12 @@ pub fn serve(
                 want: HEADER_LEN + header.len,
             }));
         }
-        let fault = match header.fault {
-            0 => None,
-            b => match (state.opts.faults_enabled, TestFault::from_byte(b)) {
-                (true, Some(f)) => Some(f),
-                (false, _) => {
-                    let msg = format!(
-                        "fault injection is disabled (it is test-only: {TEST_FAULTS_ENV}=1)"
-                    );
-                    send_error(&mut output, &state, header.task, &msg)?;
-                    continue;
-                }
-                (true, None) => {
-                    send_error(&mut output, &state, header.task, "unknown test fault")?;
-                    continue;
-                }
-            },
+        let fault = match fault_injection::requested(header.fault, state.opts.faults_enabled) {
+            Ok(fault) => fault,
+            Err(msg) => {
+                send_error(&mut output, &state, header.task, &msg)?;
+                continue;
+            }
         };
         let mut reply = std::mem::take(&mut state.reply);
         reply.clear();
@@ -171,7 +144,7 @@ pub fn serve(
         match done {
             Ok(()) => {
                 if let Some(f) = fault {
-                    commit_fault(f, &mut output, &state)?;
+                    fault_injection::commit(f, &mut output, state.opts.reply_version)?;
                 }
                 let mut h = Vec::with_capacity(HEADER_LEN);
                 protocol::write_header(
@@ -312,49 +285,5 @@ impl State {
             self.shm = Some((path.to_path_buf(), map));
         }
         Ok(&mut self.shm.as_mut().expect("just mapped").1)
-    }
-}
-
-/// Commits a test fault. Most never return.
-fn commit_fault(f: TestFault, out: &mut impl Write, state: &State) -> io::Result<()> {
-    match f {
-        TestFault::Abort => std::process::abort(),
-        TestFault::SegfaultInC => ffi::fault::segfault_in_c(),
-        TestFault::Killed => {
-            let me = nix::unistd::Pid::this();
-            let _ = nix::sys::signal::kill(me, nix::sys::signal::Signal::SIGKILL);
-            std::process::abort() // not reached: SIGKILL cannot be caught
-        }
-        TestFault::Hang => loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        },
-        TestFault::MalformedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
-            f[1] = 0x7E; // no such opcode
-            out.write_all(&f)?;
-            out.flush()?;
-            std::process::exit(0)
-        }
-        TestFault::TruncatedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 16);
-            f.extend_from_slice(&[1, 2, 3]);
-            out.write_all(&f)?;
-            out.flush()?;
-            std::process::exit(3)
-        }
-        TestFault::OversizedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
-            f[8..12].copy_from_slice(&(protocol::MAX_PAYLOAD as u32 + 1).to_le_bytes());
-            out.write_all(&f)?;
-            out.flush()?;
-            // stay alive: the parent must refuse the header without waiting for the payload
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
-            }
-        }
-        TestFault::ExitWithoutReply => std::process::exit(0),
     }
 }

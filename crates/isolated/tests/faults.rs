@@ -7,7 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{WORKER, assert_all_reaped, config, parent_of};
-use isolated::{FaultReason, Pool, PoolConfig, PoolError, TempSharedF64s, TestFault};
+use isolated::fault_injection::TestFault;
+use isolated::{FaultReason, Pool, PoolConfig, PoolError, TempSharedF64s};
 
 /// 6 tasks of 1000 increments on 2 workers: the exact total is 6000.
 const PER_TASK: [u64; 6] = [1000; 6];

@@ -9,7 +9,8 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use isolated::{Pool, PoolConfig, TempSharedF64s, TestFault};
+use isolated::fault_injection::TestFault;
+use isolated::{Pool, PoolConfig, TempSharedF64s};
 
 use crate::Table;
 

@@ -24,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+mod codec;
 pub mod fault_injection;
 pub mod locate;
 pub mod measure;
@@ -33,7 +34,8 @@ pub mod reduce;
 pub mod temp_shared;
 pub mod worker;
 
-pub use pool::{FaultReason, FaultReport, Pool, PoolConfig, PoolError, Reply, RunOutcome, Task};
+pub use codec::{Reply, Task};
+pub use pool::{FaultReason, FaultReport, Pool, PoolConfig, PoolError, RunOutcome};
 pub use temp_shared::TempSharedF64s;
 
 use std::ops::RangeInclusive;
@@ -65,7 +67,9 @@ impl Pool {
             .iter()
             .map(|r| match r {
                 Reply::Counted { delta, .. } => *delta,
-                other => unreachable!("a Count task got {other:?}: decode_reply checks the opcode"),
+                other => {
+                    unreachable!("a Count task got {other:?}: Reply::decode checks the opcode")
+                }
             })
             .collect();
         let total = reduce::sum_counts(&deltas).ok_or_else(|| {

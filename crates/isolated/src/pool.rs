@@ -6,7 +6,6 @@
 //! process). The loop `poll(2)`s the workers' pipes in non-blocking mode, so a worker that hangs,
 //! dies or sends garbage never blocks it; each task has a deadline.
 
-use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -21,6 +20,7 @@ use nix::fcntl::{FcntlArg, OFlag, fcntl};
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
 use wait_timeout::ChildExt;
 
+use crate::codec::{Reply, Task};
 use crate::fault_injection::{self, TestFault};
 use crate::protocol::{self, FrameError, HEADER_LEN, Header, MAX_PAYLOAD, Op};
 use crate::reduce::{Duplicate, Lost, TaskResults};
@@ -84,129 +84,6 @@ impl PoolConfig {
     pub fn worker_path(&self) -> &Path {
         &self.worker
     }
-}
-
-// ANCHOR: task
-/// One unit of work for one worker.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Task<'a> {
-    /// Increment the worker's own C counter this many times.
-    Count(u64),
-    /// Square these numbers with C's `square_wide` (per item: one number per task).
-    Squares(Cow<'a, [i32]>),
-    /// Square this chunk, copied through the pipes both ways.
-    SquareChunk(Cow<'a, [f64]>),
-    /// Square `len` elements from `offset` of the shared-memory array at `path`, in place.
-    SquareShm {
-        /// The shared file (see [`crate::TempSharedF64s`]).
-        path: PathBuf,
-        /// First element.
-        offset: usize,
-        /// Number of elements.
-        len: usize,
-    },
-}
-
-/// A worker's answer to a [`Task`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum Reply {
-    /// How much this task moved the worker's counter, and the counter's value after it.
-    Counted {
-        /// The increments this task did (what the parent sums).
-        delta: u64,
-        /// The worker process's counter now (all its tasks so far).
-        worker_total: u64,
-    },
-    /// The squares, in order.
-    Squares(Vec<i64>),
-    /// The squared chunk.
-    Chunk(Vec<f64>),
-    /// Elements squared in place.
-    ShmDone(u64),
-}
-// ANCHOR_END: task
-
-impl Task<'_> {
-    fn op(&self) -> Op {
-        match self {
-            Task::Count(_) => Op::Count,
-            Task::Squares(_) => Op::Squares,
-            Task::SquareChunk(_) => Op::SquareChunk,
-            Task::SquareShm { .. } => Op::SquareShm,
-        }
-    }
-
-    /// A short description for error messages.
-    pub fn describe(&self) -> String {
-        match self {
-            Task::Count(n) => format!("count {n} increments"),
-            Task::Squares(xs) => format!("square {} numbers", xs.len()),
-            Task::SquareChunk(c) => format!("square a {}-element chunk by pipe", c.len()),
-            Task::SquareShm { offset, len, .. } => {
-                format!("square {len} shared elements from {offset}")
-            }
-        }
-    }
-
-    /// Encodes the request frame for this task into `out` (cleared first; its capacity is
-    /// reused from task to task, so big chunks do not fault in fresh pages every time).
-    fn encode_into(&self, out: &mut Vec<u8>, task: u32, fault: u8) -> Result<(), PoolError> {
-        let mut payload_len = match self {
-            Task::Count(_) => 8,
-            Task::Squares(xs) => xs.len() * 4,
-            Task::SquareChunk(c) => c.len() * 8,
-            Task::SquareShm { path, .. } => 16 + path.as_os_str().len(),
-        };
-        if payload_len > MAX_PAYLOAD {
-            return Err(PoolError::TaskTooLarge {
-                bytes: payload_len,
-                what: self.describe(),
-            });
-        }
-        out.clear();
-        out.reserve(HEADER_LEN + payload_len);
-        protocol::write_header(out, protocol::VERSION, self.op(), fault, task, payload_len);
-        match self {
-            Task::Count(n) => out.extend_from_slice(&n.to_le_bytes()),
-            Task::Squares(xs) => xs
-                .iter()
-                .for_each(|x| out.extend_from_slice(&x.to_le_bytes())),
-            Task::SquareChunk(c) => protocol::f64s_to_bytes(c, out),
-            Task::SquareShm { path, offset, len } => {
-                let p = path.to_str().ok_or_else(|| PoolError::TaskTooLarge {
-                    bytes: 0,
-                    what: format!("shared-memory path {} is not UTF-8", path.display()),
-                })?;
-                out.extend_from_slice(&(*offset as u64).to_le_bytes());
-                out.extend_from_slice(&(*len as u64).to_le_bytes());
-                out.extend_from_slice(p.as_bytes());
-                payload_len = out.len() - HEADER_LEN;
-            }
-        }
-        debug_assert_eq!(out.len(), HEADER_LEN + payload_len);
-        Ok(())
-    }
-}
-
-fn decode_reply(op: Op, payload: &[u8]) -> Result<Reply, FrameError> {
-    Ok(match op {
-        Op::Counted => {
-            if payload.len() != 16 {
-                return Err(protocol::bad(
-                    op,
-                    format!("{} bytes, not 16", payload.len()),
-                ));
-            }
-            Reply::Counted {
-                delta: protocol::u64_at(op, payload, 0)?,
-                worker_total: protocol::u64_at(op, payload, 8)?,
-            }
-        }
-        Op::SquaresOk => Reply::Squares(protocol::bytes_to_i64s(op, payload)?),
-        Op::ChunkOk => Reply::Chunk(protocol::bytes_to_f64s(op, payload)?),
-        Op::ShmOk => Reply::ShmDone(protocol::u64_at(op, payload, 0)?),
-        other => return Err(protocol::bad(other, "not a task reply")),
-    })
 }
 
 // ANCHOR: fault_report
@@ -636,7 +513,7 @@ impl Pool {
         let error = if let Some(why) = reply_mismatch(&h, busy.expect, t) {
             protocol::bad(h.op, why)
         } else {
-            match decode_reply(h.op, payload) {
+            match Reply::decode(h.op, payload) {
                 // ANCHOR: count_only_received
                 // The only place a result enters the job: a whole, valid reply to this very
                 // task. `TaskResults` refuses a second one.

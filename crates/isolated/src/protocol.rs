@@ -211,55 +211,6 @@ pub fn frame(op: Op, fault: u8, task: u32, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Encodes `f64`s little-endian (the pipe path's serialization: one copy).
-pub fn f64s_to_bytes(values: &[f64], out: &mut Vec<u8>) {
-    out.reserve(values.len() * 8);
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-/// Decodes little-endian `f64`s (the pipe path's deserialization: one copy).
-pub fn bytes_to_f64s(op: Op, bytes: &[u8]) -> Result<Vec<f64>, FrameError> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(bad(op, format!("{} bytes is not whole f64s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8")))
-        .collect())
-}
-
-/// Decodes little-endian `i32`s.
-pub fn bytes_to_i32s(op: Op, bytes: &[u8]) -> Result<Vec<i32>, FrameError> {
-    if !bytes.len().is_multiple_of(4) {
-        return Err(bad(op, format!("{} bytes is not whole i32s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| i32::from_le_bytes(c.try_into().expect("chunks of 4")))
-        .collect())
-}
-
-/// Decodes little-endian `i64`s.
-pub fn bytes_to_i64s(op: Op, bytes: &[u8]) -> Result<Vec<i64>, FrameError> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(bad(op, format!("{} bytes is not whole i64s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8")))
-        .collect())
-}
-
-/// Reads the `u64` at byte `at` of a payload.
-pub fn u64_at(op: Op, bytes: &[u8], at: usize) -> Result<u64, FrameError> {
-    bytes
-        .get(at..at + 8)
-        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
-        .ok_or_else(|| bad(op, format!("{} bytes is too short", bytes.len())))
-}
-
 /// A [`FrameError::BadPayload`].
 pub fn bad(op: Op, why: impl Into<String>) -> FrameError {
     FrameError::BadPayload {
@@ -290,7 +241,10 @@ mod tests {
                 len: 8
             }
         );
-        assert_eq!(u64_at(Op::Count, &f[HEADER_LEN..], 0).unwrap(), 42);
+        assert_eq!(
+            crate::codec::u64_at(Op::Count, &f[HEADER_LEN..], 0).unwrap(),
+            42
+        );
     }
 
     // ANCHOR: header_layout
@@ -343,17 +297,6 @@ mod tests {
             parse_header(&header_bytes(&f)),
             Err(FrameError::Reserved(1))
         );
-    }
-
-    #[test]
-    fn payload_decoders_refuse_partial_elements() {
-        assert!(bytes_to_f64s(Op::ChunkOk, &[0; 12]).is_err());
-        assert!(bytes_to_i32s(Op::Squares, &[0; 6]).is_err());
-        assert!(bytes_to_i64s(Op::SquaresOk, &[0; 4]).is_err());
-        assert!(u64_at(Op::Count, &[0; 7], 0).is_err());
-        let mut b = Vec::new();
-        f64s_to_bytes(&[1.5, -2.0], &mut b);
-        assert_eq!(bytes_to_f64s(Op::ChunkOk, &b).unwrap(), vec![1.5, -2.0]);
     }
 
     #[test]

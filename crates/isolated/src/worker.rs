@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use ffi::shm::SharedF64s;
 
+use crate::codec;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Op};
 
@@ -213,7 +214,7 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
         Op::Hello => out.extend_from_slice(&std::process::id().to_le_bytes()),
         // ANCHOR: count_task
         Op::Count => {
-            let n = protocol::u64_at(op, payload, 0).map_err(err)?;
+            let n = codec::u64_at(op, payload, 0).map_err(err)?;
             let before = state.counter.get();
             for _ in 0..n {
                 state.counter.increment(); // the racy C increment: one thread, so no race
@@ -224,29 +225,21 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
         }
         // ANCHOR_END: count_task
         Op::Squares => {
-            let xs = protocol::bytes_to_i32s(op, payload).map_err(err)?;
+            let xs: Vec<i32> = codec::decode(op, payload).map_err(err)?;
             out.reserve(xs.len() * 8);
             for x in xs {
                 out.extend_from_slice(&ffi::square_wide(x).to_le_bytes());
             }
         }
         Op::SquareChunk => {
-            if !payload.len().is_multiple_of(8) {
-                return Err(err(protocol::bad(op, "not whole f64s")));
-            }
-            let chunk = &mut state.f64s;
-            chunk.clear();
-            chunk.extend(
-                payload
-                    .chunks_exact(8)
-                    .map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))),
-            );
+            let chunk = &mut state.f64s; // reused from task to task
+            codec::decode_into(op, payload, chunk).map_err(err)?;
             ffi::square_in_place(chunk); // one C call over the whole chunk
-            protocol::f64s_to_bytes(chunk, out);
+            codec::encode(chunk, out);
         }
         Op::SquareShm => {
-            let offset = protocol::u64_at(op, payload, 0).map_err(err)?;
-            let len = protocol::u64_at(op, payload, 8).map_err(err)?;
+            let offset = codec::u64_at(op, payload, 0).map_err(err)?;
+            let len = codec::u64_at(op, payload, 8).map_err(err)?;
             let path = std::str::from_utf8(&payload[16..])
                 .map_err(|_| "the shared-memory path is not UTF-8".to_string())?;
             let array = state.mapped(Path::new(path))?;

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::path::PathBuf;
 
-use crate::pool::PoolError;
+use crate::error::PoolError;
 use crate::protocol::{self, FrameError, HEADER_LEN, MAX_PAYLOAD, Op};
 
 // ANCHOR: task

@@ -17,7 +17,6 @@ use std::io::{self, Write};
 use std::process::Command;
 
 use crate::protocol::{self, MAX_PAYLOAD, Op, VERSION};
-use crate::worker::WorkerOptions;
 
 // ANCHOR: test_faults
 /// Faults a worker can be asked to commit, for the fault tests. Header byte 2.
@@ -99,6 +98,15 @@ pub(crate) fn fault_byte(faults: &[(usize, TestFault)], task: usize, attempt: u3
 }
 
 // The worker's side.
+
+/// How a worker was started: both options are test switches, read from the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerOptions {
+    /// Honour [`TestFault`] bytes ([`TEST_FAULTS_ENV`]`=1`).
+    pub faults_enabled: bool,
+    /// The version stamped on replies ([`VERSION`] except in the stale-worker test).
+    pub reply_version: u8,
+}
 
 impl WorkerOptions {
     /// Reads the test variables: [`TEST_FAULTS_ENV`] and, only with it, [`TEST_VERSION_ENV`].

@@ -25,6 +25,8 @@
 #![forbid(unsafe_code)]
 
 mod codec;
+mod config;
+mod error;
 pub mod fault_injection;
 pub mod locate;
 pub mod measure;
@@ -35,7 +37,9 @@ pub mod temp_shared;
 pub mod worker;
 
 pub use codec::{Reply, Task};
-pub use pool::{FaultReason, FaultReport, Pool, PoolConfig, PoolError, RunOutcome};
+pub use config::PoolConfig;
+pub use error::{FaultReason, FaultReport, PoolError};
+pub use pool::{Pool, RunOutcome};
 pub use temp_shared::TempSharedF64s;
 
 use std::ops::RangeInclusive;

@@ -5,8 +5,6 @@
 //! authority, and the book includes it through the anchors. The header's fault byte is for the
 //! fault tests only: see [`fault_injection`](crate::fault_injection).
 
-use std::fmt;
-
 // ANCHOR: constants
 /// The protocol version this build speaks. Byte 0 of every frame. A worker binary built from an
 /// older or newer source answers with its own version, and the pool refuses it by name.
@@ -106,23 +104,34 @@ pub struct Header {
 // ANCHOR_END: header
 
 /// Why a frame was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
     /// Byte 0 is not our [`VERSION`]: the other side is a different build.
+    #[error(
+        "protocol version mismatch: the frame says version {got}, this side speaks version \
+         {VERSION} (a stale worker binary? rebuild it)"
+    )]
     Version {
         /// The version the frame carried.
         got: u8,
     },
     /// Byte 1 is no known opcode.
+    #[error("malformed frame: unknown opcode 0x{0:02x}")]
     UnknownOp(u8),
     /// Byte 3 is not zero.
+    #[error("malformed frame: reserved byte is 0x{0:02x}, not 0")]
     Reserved(u8),
     /// The announced payload is larger than [`MAX_PAYLOAD`]; nothing was allocated for it.
+    #[error(
+        "oversized frame: {len} bytes announced, the limit is {MAX_PAYLOAD} (refused before \
+         allocating)"
+    )]
     TooLarge {
         /// The announced length.
         len: u64,
     },
     /// The stream ended inside a frame.
+    #[error("truncated frame: the stream ended after {got} of {want} bytes")]
     Truncated {
         /// Bytes of the frame received.
         got: usize,
@@ -130,6 +139,7 @@ pub enum FrameError {
         want: usize,
     },
     /// The payload does not fit the opcode (wrong length, bad UTF-8, ...).
+    #[error("bad {op:?} payload: {why}")]
     BadPayload {
         /// The opcode.
         op: Op,
@@ -137,34 +147,6 @@ pub enum FrameError {
         why: String,
     },
 }
-
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FrameError::Version { got } => write!(
-                f,
-                "protocol version mismatch: the frame says version {got}, this side speaks \
-                 version {VERSION} (a stale worker binary? rebuild it)"
-            ),
-            FrameError::UnknownOp(b) => write!(f, "malformed frame: unknown opcode 0x{b:02x}"),
-            FrameError::Reserved(b) => {
-                write!(f, "malformed frame: reserved byte is 0x{b:02x}, not 0")
-            }
-            FrameError::TooLarge { len } => write!(
-                f,
-                "oversized frame: {len} bytes announced, the limit is {MAX_PAYLOAD} (refused \
-                 before allocating)"
-            ),
-            FrameError::Truncated { got, want } => write!(
-                f,
-                "truncated frame: the stream ended after {got} of {want} bytes"
-            ),
-            FrameError::BadPayload { op, why } => write!(f, "bad {op:?} payload: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for FrameError {}
 
 // ANCHOR: parse_header
 /// Parses and validates a header. Checks, in order: version, opcode, reserved byte, length.

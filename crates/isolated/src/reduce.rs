@@ -9,8 +9,6 @@
 //! process's counter, which died with it; the parent never saw that work, so re-running the task
 //! elsewhere counts it exactly once.
 
-use std::fmt;
-
 // ANCHOR: task_results
 /// Results of one job, by task index, with the retry budget.
 #[derive(Debug)]
@@ -39,19 +37,12 @@ pub enum Lost {
 }
 
 /// A second result for a task that already had one: refused, so nothing counts twice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a second result for task {task} was refused")]
 pub struct Duplicate {
     /// The task.
     pub task: usize,
 }
-
-impl fmt::Display for Duplicate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a second result for task {} was refused", self.task)
-    }
-}
-
-impl std::error::Error for Duplicate {}
 
 impl<T> TaskResults<T> {
     /// Empty results for `tasks` tasks, each allowed `max_retries` re-runs after its first attempt.

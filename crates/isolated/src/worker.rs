@@ -12,46 +12,22 @@ use std::path::{Path, PathBuf};
 
 use ffi::shm::SharedF64s;
 
+// The options are test switches: defined in fault_injection, beside the variables they read.
+pub use crate::fault_injection::WorkerOptions;
+
 use crate::codec;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Op};
 
-/// How a worker was started. Both options are test switches, read from the environment by
-/// [`WorkerOptions::from_env`] (in [`fault_injection`], with the variables it reads).
-#[derive(Debug, Clone, Copy)]
-pub struct WorkerOptions {
-    /// Honour [`TestFault`](fault_injection::TestFault) bytes (test-only:
-    /// `LAB_WORKER_TEST_FAULTS=1`).
-    pub faults_enabled: bool,
-    /// The version stamped on replies ([`VERSION`](protocol::VERSION) except in the
-    /// stale-worker test).
-    pub reply_version: u8,
-}
-
 /// Why a worker stopped serving.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
     /// A frame could not be read (the stream cannot be trusted after it).
+    #[error("{0}")]
     Frame(FrameError),
     /// Reading or writing the pipes failed.
-    Io(io::Error),
-}
-
-impl std::fmt::Display for WorkerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WorkerError::Frame(e) => write!(f, "{e}"),
-            WorkerError::Io(e) => write!(f, "pipe error: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for WorkerError {}
-
-impl From<io::Error> for WorkerError {
-    fn from(e: io::Error) -> Self {
-        WorkerError::Io(e)
-    }
+    #[error("pipe error: {0}")]
+    Io(#[from] io::Error),
 }
 
 /// Everything a worker process keeps between tasks.

@@ -6,7 +6,7 @@
 //! 1. the worker honours a fault only when started with `LAB_WORKER_TEST_FAULTS=1`
 //!    ([`TEST_FAULTS_ENV`]); the pool sets that variable only for a pool built with
 //!    [`PoolConfig::test_faults`](crate::PoolConfig::test_faults), and removes it from the
-//!    workers' environment otherwise ([`set_worker_env`]);
+//!    workers' environment otherwise;
 //! 2. a fault is asked for per task, through the request header's fault byte, only by an
 //!    explicit [`Pool::run_injecting`](crate::Pool::run_injecting) or
 //!    [`Pool::count_injecting`](crate::Pool::count_injecting) call.

@@ -4,7 +4,9 @@
 //! - [`Pool::count`]: the counter job, each task on its worker's own C counter;
 //! - [`Pool::sum_squares`]: the source article's E1 at scale, per item or batched;
 //! - [`Pool::square_pipe`] and [`Pool::square_shm`]: the article's E3, an array squared by
-//!   copying it through the pipes or in shared memory.
+//!   copying it through the pipes or in shared memory;
+//!
+//! and, to compare the counter job with, [`count_on_threads`]: the same job on threads.
 
 use std::ops::RangeInclusive;
 
@@ -133,4 +135,30 @@ impl Pool {
         Ok(())
     }
     // ANCHOR_END: shm_job
+}
+
+/// The counter job on `threads` scoped threads instead of processes, each thread pinned to a
+/// core in turn and doing `per_thread` increments on its own caller-owned C counter
+/// (`ffi::increment_r`); the sum at the end. What [`Pool::count`] is compared with, in the demo
+/// and in the benchmark suite.
+pub fn count_on_threads(threads: usize, per_thread: u64) -> u64 {
+    let cores = core_affinity::get_core_ids().unwrap_or_default();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|i| {
+                let core = cores.get(i % cores.len().max(1)).copied();
+                s.spawn(move || {
+                    if let Some(c) = core {
+                        core_affinity::set_for_current(c);
+                    }
+                    let mut mine = 0u64;
+                    for _ in 0..per_thread {
+                        ffi::increment_r(&mut mine);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    })
 }

@@ -18,7 +18,8 @@
 //!   handling: which worker failed which task and why ([`FaultReport`], [`PoolError`]), every
 //!   child reaped, and with retry the lost task (only it) re-run on a fresh worker. Configured
 //!   by [`PoolConfig`].
-//! - [`jobs`]: what the lab does with a pool: the counter job, the article's E1 and E3.
+//! - [`jobs`]: what the lab does with a pool: the counter job, the article's E1 and E3; and
+//!   the counter job on threads, to compare with.
 //! - [`reduce`]: the collect-and-reduce bookkeeping, shared with the loom model.
 //! - [`TempSharedF64s`]: an `f64` array in shared memory, in a temporary file it owns, that
 //!   workers square in place.
@@ -36,7 +37,6 @@ mod error;
 pub mod fault_injection;
 pub mod jobs;
 pub mod locate;
-pub mod measure;
 mod pool;
 pub mod protocol;
 pub mod reduce;

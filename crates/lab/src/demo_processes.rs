@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use isolated::fault_injection::TestFault;
+use isolated::jobs::count_on_threads;
 use isolated::{Pool, PoolConfig, TempSharedF64s};
 
 use crate::Table;
@@ -48,7 +49,7 @@ pub fn run() -> anyhow::Result<()> {
 
     // The counter job.
     let want = INCREMENTS * WAYS as u64;
-    let (by_threads, t_threads) = timed(|| Ok(isolated::measure::count_threads(WAYS, INCREMENTS)))?;
+    let (by_threads, t_threads) = timed(|| Ok(count_on_threads(WAYS, INCREMENTS)))?;
     let (by_procs, t_procs) = timed(|| Ok(pool.count(&[INCREMENTS; WAYS])?))?;
     let job = format!("counter, {WAYS} × {INCREMENTS}");
     table.row([
@@ -123,8 +124,8 @@ pub fn run() -> anyhow::Result<()> {
     anyhow::ensure!(total == 6000, "the retried total is wrong");
     println!(
         "\nThreads share memory for free; processes pay for starting and for every byte they \
-         copy, unless the data sits in shared memory. Figures: `cargo bench -p isolated --bench \
-         processes`."
+         copy, unless the data sits in shared memory. Figures: the book's Measurements \
+         chapter (rerun them with `cargo xtask bench --only processes`)."
     );
     Ok(())
 }

@@ -62,7 +62,7 @@ fn squares_beyond_c_int_are_widened_not_overflowed() {
 }
 
 #[test]
-fn e3_through_the_pipe_equals_one_in_process_call() {
+fn an_array_squared_through_the_pipes_equals_one_in_process_call() {
     let input: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.5 - 7.0).collect();
     let mut want = vec![0.0; input.len()];
     ffi::square_array(&input, &mut want).unwrap();
@@ -73,7 +73,7 @@ fn e3_through_the_pipe_equals_one_in_process_call() {
 }
 
 #[test]
-fn e3_through_shared_memory_equals_one_in_process_call() {
+fn an_array_squared_in_shared_memory_equals_one_in_process_call() {
     let input: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.25 - 3.0).collect();
     let mut want = vec![0.0; input.len()];
     ffi::square_array(&input, &mut want).unwrap();

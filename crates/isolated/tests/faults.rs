@@ -193,6 +193,37 @@ fn several_faults_in_one_job_are_each_retried_once() {
 }
 
 #[test]
+fn a_worker_killed_while_idle_is_replaced_and_only_its_task_is_rerun() {
+    // Killed between jobs: the next request to it fails to send *and* its pipe reads as closed,
+    // two events for one dead worker. Only the first may count: the second must not be taken
+    // for a failure of the worker that took its place in the pool.
+    let mut pool = faulty_pool(1, LONG);
+    let victim = pool.worker_pids()[0];
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(victim).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+    while !common::is_zombie(victim) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (total, recovered) = pool.count_injecting(&PER_TASK, &[]).unwrap();
+    assert_eq!(total, EXACT);
+    assert_eq!(
+        recovered.len(),
+        1,
+        "only the dead worker's task: {recovered:?}"
+    );
+    assert_eq!(recovered[0].pid, victim);
+    assert!(
+        recovered[0].to_string().contains("SIGKILL"),
+        "{}",
+        recovered[0]
+    );
+    let pids = pool.spawned_pids().to_vec();
+    assert_eq!(pids.len(), 3, "two workers and one replacement");
+    drop(pool);
+    assert_all_reaped(&pids);
+}
+
+#[test]
 fn a_spent_retry_budget_fails_the_job() {
     // The fault is injected on the first attempt only, so a budget of 0 re-runs is "spent" at
     // once; the message says the job has no result.

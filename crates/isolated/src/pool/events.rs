@@ -14,21 +14,28 @@ use crate::reduce::{Lost, TaskResults};
 impl Pool {
     /// Handles `events` (of a job running `tasks`; none during the handshakes) and returns the
     /// lost tasks to re-run, each with its report. Events are handled from the highest slot
-    /// index down, so removing a failed slot does not shift the ones still to handle.
+    /// index down, so removing a failed slot does not shift the ones still to handle; a slot's
+    /// events after its first failure are dropped with it (a dead worker's request fails to
+    /// send *and* its pipe reads as closed: one failure, not two).
     pub(super) fn handle(
         &mut self,
         mut events: Vec<Event>,
         tasks: &[Task<'_>],
         results: &mut TaskResults<Reply>,
     ) -> Result<Vec<(usize, FaultReport)>, PoolError> {
-        events.sort_by_key(|e| std::cmp::Reverse(e.0));
+        events.sort_by_key(|e| std::cmp::Reverse(e.0)); // stable: a slot's events stay in order
         let mut lost = Vec::new();
+        let mut removed = None;
         for (i, event) in events {
+            if removed == Some(i) {
+                continue; // slot `i` is gone; another worker may hold that index now
+            }
             let failure = match event {
                 Ok(h) => self.take_frame(i, h, results)?,
                 Err(f) => Some(f),
             };
             if let Some(f) = failure {
+                removed = Some(i);
                 lost.extend(self.on_failure(i, f, tasks, results)?);
             }
         }

@@ -28,6 +28,15 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     rest.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// True when `pid` has exited but not been reaped yet (state `Z` in `/proc/<pid>/stat`).
+pub fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next().map(|s| s == "Z"))
+            .unwrap_or(false)
+    })
+}
+
 /// Asserts that none of `pids` is still a child of this process (running or zombie).
 pub fn assert_all_reaped(pids: &[u32]) {
     assert!(!pids.is_empty(), "no worker pids were recorded");

@@ -154,6 +154,7 @@ pub(crate) trait Element: Copy {
     fn put_le(self, out: &mut Vec<u8>);
 }
 
+/// Implements [`Element`] for each number type given.
 macro_rules! element {
     ($($t:ty),*) => {$(
         impl Element for $t {

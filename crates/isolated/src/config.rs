@@ -15,12 +15,19 @@ pub const WORKER_ENV: &str = "LAB_WORKER";
 /// How to start and run a pool.
 #[derive(Debug, Clone)]
 pub struct PoolConfig {
+    /// The worker binary.
     pub(crate) worker: PathBuf,
+    /// How many workers the pool keeps (at least 1).
     pub(crate) workers: usize,
+    /// How long a task may take before its worker counts as hung.
     pub(crate) task_timeout: Duration,
+    /// How long a fresh worker may take to answer the handshake.
     pub(crate) start_timeout: Duration,
+    /// How many times a lost task may be re-run.
     pub(crate) retries: u32,
+    /// Test-only: start the workers with fault injection on.
     pub(crate) test_faults: bool,
+    /// Test-only: the version the workers stamp on their replies.
     pub(crate) test_version: Option<u8>,
 }
 

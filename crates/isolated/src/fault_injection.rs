@@ -181,6 +181,7 @@ pub(crate) fn commit(f: TestFault, out: &mut impl Write, version: u8) -> io::Res
     }
 }
 
+/// Never returns: the pool has to end this worker.
 fn sleep_forever() -> ! {
     loop {
         std::thread::sleep(std::time::Duration::from_secs(3600));

@@ -2,10 +2,12 @@
 //!
 //! - Tests use cargo's `env!("CARGO_BIN_EXE_lab-worker")`.
 //! - Everything else calls [`locate_worker`]: the `LAB_WORKER` environment variable if set,
-//!   else `lab-worker` beside the current executable, else in its parent directory (test and
-//!   bench binaries live in `target/<profile>/deps`, one level below the worker).
-//! - The lab runner calls [`ensure_worker`], which also builds the worker with cargo when it is
-//!   missing or stale (`cargo run -p lab` does not build another package's binaries).
+//!   else `lab-worker` beside the current executable, else in its parent directory (test
+//!   binaries live in `target/<profile>/deps`, example binaries in `target/<profile>/examples`,
+//!   one level below the worker).
+//! - The lab runner and the benchmark suite call [`ensure_worker`], which also builds the worker
+//!   with cargo when it is missing or stale (`cargo run -p lab` does not build another
+//!   package's binaries).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -36,9 +36,13 @@ use slot::Slot;
 /// briefly, kills any that remain, and reaps them all: no zombie is left behind.
 #[derive(Debug)]
 pub struct Pool {
+    /// How it was started.
     cfg: PoolConfig,
+    /// The live workers.
     slots: Vec<Slot>,
+    /// The number the next worker gets.
     next_id: usize,
+    /// The pid of every worker ever started.
     spawned: Vec<u32>,
 }
 // ANCHOR_END: pool

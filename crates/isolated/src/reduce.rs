@@ -13,9 +13,13 @@
 /// Results of one job, by task index, with the retry budget.
 #[derive(Debug)]
 pub struct TaskResults<T> {
+    /// One slot per task: its result, once it arrived.
     results: Vec<Option<T>>,
+    /// Attempts started, per task.
     attempts: Vec<u32>,
+    /// Re-runs allowed per task after its first attempt.
     max_retries: u32,
+    /// Tasks still without a result.
     missing: usize,
 }
 

@@ -19,7 +19,9 @@ use ffi::shm::SharedF64s;
 #[derive(Debug)]
 pub struct TempSharedF64s {
     // Field order matters: the mapping is dropped (unmapped) before the file is removed.
+    /// The mapping (the `unsafe` part, in `ffi`).
     map: SharedF64s,
+    /// The file it maps, removed on drop.
     file: tempfile::NamedTempFile,
 }
 // ANCHOR_END: temp_shared_f64s

@@ -36,10 +36,14 @@ struct State {
     counter: ffi::RacyCounter,
     /// The shared-memory array this worker has mapped, by path.
     shm: Option<(PathBuf, SharedF64s)>,
+    /// How the worker was started (the test switches).
     opts: WorkerOptions,
-    /// Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
+    // Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
+    /// The request payload being read.
     payload: Vec<u8>,
+    /// The reply being written, header first.
     reply: Vec<u8>,
+    /// A chunk of `f64`s being squared.
     f64s: Vec<f64>,
 }
 
@@ -166,6 +170,7 @@ fn read_header(
     Ok(Some(protocol::parse_header(&buf)))
 }
 
+/// Writes an `Error` reply for `task` carrying `msg`.
 fn send_error(out: &mut impl Write, state: &State, task: u32, msg: &str) -> io::Result<()> {
     let mut frame = Vec::with_capacity(HEADER_LEN + msg.len());
     protocol::write_header(

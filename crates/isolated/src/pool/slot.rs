@@ -61,15 +61,21 @@ pub(super) struct Slot {
     pub(super) id: usize,
     /// The worker's process id.
     pub(super) pid: u32,
+    /// The process, to kill and reap.
     child: Child,
+    /// Requests go in here (non-blocking).
     stdin: ChildStdin,
+    /// Replies come out here (non-blocking).
     stdout: ChildStdout,
     /// The request being written; its capacity is reused for the next one.
     pub(super) out: Vec<u8>,
+    /// How much of `out` the pipe has taken so far.
     out_pos: usize,
     /// The reply being read: a whole frame once [`read_frame`](Self::read_frame) returns one.
     pub(super) inbuf: Vec<u8>,
+    /// How many bytes of `inbuf` have arrived.
     filled: usize,
+    /// The reply's header, once its 12 bytes are in and checked.
     header: Option<Header>,
     /// The job in flight, if any.
     pub(super) busy: Option<Busy>,

@@ -14,6 +14,7 @@ pub fn config(n: usize) -> PoolConfig {
     PoolConfig::new(WORKER, n).task_timeout(Duration::from_secs(60))
 }
 
+/// A started pool of `n` test-built workers.
 pub fn pool(n: usize) -> Pool {
     Pool::start(config(n)).expect("the pool starts")
 }

@@ -201,7 +201,12 @@ fn a_worker_killed_while_idle_is_replaced_and_only_its_task_is_rerun() {
     let victim = pool.worker_pids()[0];
     let pid = nix::unistd::Pid::from_raw(i32::try_from(victim).unwrap());
     nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while !common::is_zombie(victim) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "worker {victim} did not die"
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
     let (total, recovered) = pool.count_injecting(&PER_TASK, &[]).unwrap();

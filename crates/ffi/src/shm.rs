@@ -3,7 +3,8 @@
 //! `memmap2::MmapMut::map_mut` is `unsafe` because Rust cannot know whether another process
 //! changes or truncates the file while it is mapped. This module is the one place in the lab that
 //! makes that call, and it states the contract that makes it sound; the `isolated` crate (which
-//! has no `unsafe` at all) keeps that contract.
+//! has no `unsafe` at all) keeps that contract: its `TempSharedF64s` owns the file (private,
+//! sized once, removed on drop) and its pool hands each worker a disjoint range.
 
 use std::fs::File;
 use std::io;

@@ -1,5 +1,6 @@
-//! The source article's process-pool examples, done with worker processes:
-//! E1 (4 workers map `square` over 1..=10) and E3 (100 000 doubles squared in 4 chunks).
+//! The source article's process-pool examples, done with worker processes: its first example
+//! (E1: 4 workers map `square` over 1..=10) and its third (E3: 100 000 doubles squared in 4
+//! chunks).
 //!
 //! `cargo build --release -p isolated --bin lab-worker --example article_pool` then
 //! `target/release/examples/article_pool` (the worker is found one directory up, or set
@@ -11,8 +12,9 @@ fn main() -> anyhow::Result<()> {
     let worker = locate::locate_worker()?;
     let mut pool = Pool::start(PoolConfig::new(&worker, 4))?;
 
-    // ANCHOR: e1_processes
-    // E1: one task per number, like Pool.map over 1..=10; replies come back in task order.
+    // ANCHOR: map_squares
+    // The article's E1: one task per number, like Pool.map over 1..=10; replies come back in
+    // task order.
     let tasks: Vec<Task> = (1..=10).map(|x| Task::Squares(vec![x].into())).collect();
     let squares: Vec<i64> = pool
         .run(&tasks)?
@@ -23,14 +25,18 @@ fn main() -> anyhow::Result<()> {
             other => unreachable!("{other:?}"),
         })
         .collect();
-    // ANCHOR_END: e1_processes
-    println!("E1: {squares:?}");
+    // ANCHOR_END: map_squares
+    println!("squares of 1..=10: {squares:?}");
     assert_eq!(squares, (1..=10).map(|x| x * x).collect::<Vec<i64>>());
 
-    // E3: 100 000 doubles in 4 chunks, copied through the pipes and concatenated.
+    // The article's E3: 100 000 doubles in 4 chunks, copied through the pipes and concatenated.
     let input: Vec<f64> = (0..100_000).map(f64::from).collect();
     let out = pool.square_pipe(&input, 4)?;
-    println!("E3: {} squares, last {}", out.len(), out[out.len() - 1]);
+    println!(
+        "{} doubles squared through the pipes, last {}",
+        out.len(),
+        out[out.len() - 1]
+    );
     assert_eq!(out[99_999], 99_999.0 * 99_999.0);
     Ok(())
 }

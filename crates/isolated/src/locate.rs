@@ -2,23 +2,28 @@
 //!
 //! - Tests use cargo's `env!("CARGO_BIN_EXE_lab-worker")`.
 //! - Everything else calls [`locate_worker`]: the `LAB_WORKER` environment variable if set,
-//!   else `lab-worker` beside the current executable, else in its parent directory (test and
-//!   bench binaries live in `target/<profile>/deps`, one level below the worker).
-//! - The lab runner calls [`ensure_worker`], which also builds the worker with cargo when it is
-//!   missing or stale (`cargo run -p lab` does not build another package's binaries).
+//!   else `lab-worker` beside the current executable, else in its parent directory (test
+//!   binaries live in `target/<profile>/deps`, example binaries in `target/<profile>/examples`,
+//!   one level below the worker).
+//! - The lab runner and the benchmark suite call [`ensure_worker`], which also builds the worker
+//!   with cargo when it is missing or stale (`cargo run -p lab` does not build another
+//!   package's binaries).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::pool::{PoolConfig, PoolError, check_executable};
-
-/// The worker binary's name.
-pub const WORKER_NAME: &str = "lab-worker";
-/// The environment variable that overrides where the worker is.
-pub const WORKER_ENV: &str = "LAB_WORKER";
+pub use crate::config::{WORKER_ENV, WORKER_NAME};
+use crate::pool::{Pool, check_executable};
+use crate::{PoolConfig, PoolError};
 
 /// Why no worker could be found.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "no usable {WORKER_NAME} binary: tried {}{}. Build it with `cargo build --release -p isolated \
+     --bin {WORKER_NAME}`, or set {WORKER_ENV}=/path/to/{WORKER_NAME}",
+    list(.tried),
+    because(.last)
+)]
 pub struct NotFound {
     /// Every path that was tried, in order.
     pub tried: Vec<PathBuf>,
@@ -26,26 +31,16 @@ pub struct NotFound {
     pub last: Option<Box<PoolError>>,
 }
 
-impl std::fmt::Display for NotFound {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let tried: Vec<String> = self.tried.iter().map(|p| p.display().to_string()).collect();
-        write!(
-            f,
-            "no usable {WORKER_NAME} binary: tried {}",
-            tried.join(", ")
-        )?;
-        if let Some(e) = &self.last {
-            write!(f, " ({e})")?;
-        }
-        write!(
-            f,
-            ". Build it with `cargo build --release -p isolated --bin {WORKER_NAME}`, or set \
-             {WORKER_ENV}=/path/to/{WORKER_NAME}"
-        )
-    }
+/// `a, b, c`.
+fn list(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
 }
 
-impl std::error::Error for NotFound {}
+/// ` (why)`, or nothing.
+fn because(last: &Option<Box<PoolError>>) -> String {
+    last.as_ref().map_or(String::new(), |e| format!(" ({e})"))
+}
 
 // ANCHOR: locate
 /// Where the worker is: `$LAB_WORKER` (used as given, even if it is wrong: the error names
@@ -154,7 +149,7 @@ pub fn ensure_worker() -> anyhow::Result<PathBuf> {
 /// True when the worker at `path` answers the handshake with another protocol version.
 fn is_stale(path: &Path) -> bool {
     matches!(
-        crate::Pool::start(PoolConfig::new(path, 1)),
+        Pool::start(PoolConfig::new(path, 1)),
         Err(PoolError::StaleWorker { .. })
     )
 }

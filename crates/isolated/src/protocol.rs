@@ -2,9 +2,8 @@
 //! stdout. Every message, both ways, is one frame: a 12-byte header and a payload.
 //!
 //! The byte-by-byte layout is documented in the crate's `README.md`; the code below is the
-//! authority, and the book includes it through the anchors.
-
-use std::fmt;
+//! authority, and the book includes it through the anchors. The header's fault byte is for the
+//! fault tests only: see [`fault_injection`](crate::fault_injection).
 
 // ANCHOR: constants
 /// The protocol version this build speaks. Byte 0 of every frame. A worker binary built from an
@@ -80,61 +79,6 @@ impl Op {
     }
 }
 
-// ANCHOR: test_faults
-/// Faults a worker can be asked to commit, for the fault tests. Header byte 2.
-///
-/// **Test-only.** A worker honours a non-zero fault byte only when it was started with
-/// `LAB_WORKER_TEST_FAULTS=1` in its environment; the pool sets that variable only when built
-/// with [`PoolConfig::test_faults`](crate::PoolConfig::test_faults) and removes it otherwise, so
-/// no production run can reach these. Every fault happens *after* the worker did the task's work
-/// and *before* it replied: the reply is lost, the work (on the worker's own counter) is not seen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[repr(u8)]
-pub enum TestFault {
-    /// `std::process::abort()`: SIGABRT.
-    Abort = 1,
-    /// A real SIGSEGV from a store inside C (`c_src/fault.c`).
-    SegfaultInC = 2,
-    /// The worker sends itself SIGKILL (as the OOM killer or `kill -9` would).
-    Killed = 3,
-    /// Sleeps forever instead of replying: the pool's per-task timeout must end it.
-    Hang = 4,
-    /// Writes a header with an opcode that does not exist.
-    MalformedReply = 5,
-    /// Writes a header announcing 16 bytes, then 3 bytes, then exits.
-    TruncatedReply = 6,
-    /// Writes a header announcing `MAX_PAYLOAD + 1` bytes.
-    OversizedReply = 7,
-    /// Exits with status 0 without replying.
-    ExitWithoutReply = 8,
-}
-// ANCHOR_END: test_faults
-
-impl TestFault {
-    /// Every fault, for tests that try them all.
-    pub const ALL: [TestFault; 8] = [
-        TestFault::Abort,
-        TestFault::SegfaultInC,
-        TestFault::Killed,
-        TestFault::Hang,
-        TestFault::MalformedReply,
-        TestFault::TruncatedReply,
-        TestFault::OversizedReply,
-        TestFault::ExitWithoutReply,
-    ];
-
-    /// The fault for a header byte.
-    pub fn from_byte(b: u8) -> Option<TestFault> {
-        TestFault::ALL.into_iter().find(|f| *f as u8 == b)
-    }
-}
-
-/// The environment variable that lets a worker honour [`TestFault`]s. Test-only.
-pub const TEST_FAULTS_ENV: &str = "LAB_WORKER_TEST_FAULTS";
-/// Test-only (needs [`TEST_FAULTS_ENV`] too): the worker stamps this version on its replies, to
-/// play a stale worker binary.
-pub const TEST_VERSION_ENV: &str = "LAB_WORKER_TEST_VERSION";
-
 // ANCHOR: header
 /// A parsed, validated frame header.
 ///
@@ -142,7 +86,7 @@ pub const TEST_VERSION_ENV: &str = "LAB_WORKER_TEST_VERSION";
 /// | --- | --- | --- |
 /// | 0 | version | [`VERSION`]; anything else is refused |
 /// | 1 | opcode | an [`Op`] |
-/// | 2 | fault | 0, or a [`TestFault`] (requests only, test-only) |
+/// | 2 | fault | 0, or a [`TestFault`](crate::fault_injection::TestFault) (requests only, test-only) |
 /// | 3 | reserved | must be 0 |
 /// | 4..8 | task | task id, `u32` little-endian; a reply carries its request's |
 /// | 8..12 | length | payload length in bytes, `u32` little-endian, at most [`MAX_PAYLOAD`] |
@@ -160,23 +104,34 @@ pub struct Header {
 // ANCHOR_END: header
 
 /// Why a frame was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FrameError {
     /// Byte 0 is not our [`VERSION`]: the other side is a different build.
+    #[error(
+        "protocol version mismatch: the frame says version {got}, this side speaks version \
+         {VERSION} (a stale worker binary? rebuild it)"
+    )]
     Version {
         /// The version the frame carried.
         got: u8,
     },
     /// Byte 1 is no known opcode.
+    #[error("malformed frame: unknown opcode 0x{0:02x}")]
     UnknownOp(u8),
     /// Byte 3 is not zero.
+    #[error("malformed frame: reserved byte is 0x{0:02x}, not 0")]
     Reserved(u8),
     /// The announced payload is larger than [`MAX_PAYLOAD`]; nothing was allocated for it.
+    #[error(
+        "oversized frame: {len} bytes announced, the limit is {MAX_PAYLOAD} (refused before \
+         allocating)"
+    )]
     TooLarge {
         /// The announced length.
         len: u64,
     },
     /// The stream ended inside a frame.
+    #[error("truncated frame: the stream ended after {got} of {want} bytes")]
     Truncated {
         /// Bytes of the frame received.
         got: usize,
@@ -184,6 +139,7 @@ pub enum FrameError {
         want: usize,
     },
     /// The payload does not fit the opcode (wrong length, bad UTF-8, ...).
+    #[error("bad {op:?} payload: {why}")]
     BadPayload {
         /// The opcode.
         op: Op,
@@ -191,34 +147,6 @@ pub enum FrameError {
         why: String,
     },
 }
-
-impl fmt::Display for FrameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FrameError::Version { got } => write!(
-                f,
-                "protocol version mismatch: the frame says version {got}, this side speaks \
-                 version {VERSION} (a stale worker binary? rebuild it)"
-            ),
-            FrameError::UnknownOp(b) => write!(f, "malformed frame: unknown opcode 0x{b:02x}"),
-            FrameError::Reserved(b) => {
-                write!(f, "malformed frame: reserved byte is 0x{b:02x}, not 0")
-            }
-            FrameError::TooLarge { len } => write!(
-                f,
-                "oversized frame: {len} bytes announced, the limit is {MAX_PAYLOAD} (refused \
-                 before allocating)"
-            ),
-            FrameError::Truncated { got, want } => write!(
-                f,
-                "truncated frame: the stream ended after {got} of {want} bytes"
-            ),
-            FrameError::BadPayload { op, why } => write!(f, "bad {op:?} payload: {why}"),
-        }
-    }
-}
-
-impl std::error::Error for FrameError {}
 
 // ANCHOR: parse_header
 /// Parses and validates a header. Checks, in order: version, opcode, reserved byte, length.
@@ -265,55 +193,6 @@ pub fn frame(op: Op, fault: u8, task: u32, payload: &[u8]) -> Vec<u8> {
     out
 }
 
-/// Encodes `f64`s little-endian (the pipe path's serialization: one copy).
-pub fn f64s_to_bytes(values: &[f64], out: &mut Vec<u8>) {
-    out.reserve(values.len() * 8);
-    for v in values {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
-}
-
-/// Decodes little-endian `f64`s (the pipe path's deserialization: one copy).
-pub fn bytes_to_f64s(op: Op, bytes: &[u8]) -> Result<Vec<f64>, FrameError> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(bad(op, format!("{} bytes is not whole f64s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8")))
-        .collect())
-}
-
-/// Decodes little-endian `i32`s.
-pub fn bytes_to_i32s(op: Op, bytes: &[u8]) -> Result<Vec<i32>, FrameError> {
-    if !bytes.len().is_multiple_of(4) {
-        return Err(bad(op, format!("{} bytes is not whole i32s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(4)
-        .map(|c| i32::from_le_bytes(c.try_into().expect("chunks of 4")))
-        .collect())
-}
-
-/// Decodes little-endian `i64`s.
-pub fn bytes_to_i64s(op: Op, bytes: &[u8]) -> Result<Vec<i64>, FrameError> {
-    if !bytes.len().is_multiple_of(8) {
-        return Err(bad(op, format!("{} bytes is not whole i64s", bytes.len())));
-    }
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| i64::from_le_bytes(c.try_into().expect("chunks of 8")))
-        .collect())
-}
-
-/// Reads the `u64` at byte `at` of a payload.
-pub fn u64_at(op: Op, bytes: &[u8], at: usize) -> Result<u64, FrameError> {
-    bytes
-        .get(at..at + 8)
-        .map(|b| u64::from_le_bytes(b.try_into().expect("8 bytes")))
-        .ok_or_else(|| bad(op, format!("{} bytes is too short", bytes.len())))
-}
-
 /// A [`FrameError::BadPayload`].
 pub fn bad(op: Op, why: impl Into<String>) -> FrameError {
     FrameError::BadPayload {
@@ -344,7 +223,10 @@ mod tests {
                 len: 8
             }
         );
-        assert_eq!(u64_at(Op::Count, &f[HEADER_LEN..], 0).unwrap(), 42);
+        assert_eq!(
+            crate::codec::u64_at(Op::Count, &f[HEADER_LEN..], 0).unwrap(),
+            42
+        );
     }
 
     // ANCHOR: header_layout
@@ -400,17 +282,6 @@ mod tests {
     }
 
     #[test]
-    fn payload_decoders_refuse_partial_elements() {
-        assert!(bytes_to_f64s(Op::ChunkOk, &[0; 12]).is_err());
-        assert!(bytes_to_i32s(Op::Squares, &[0; 6]).is_err());
-        assert!(bytes_to_i64s(Op::SquaresOk, &[0; 4]).is_err());
-        assert!(u64_at(Op::Count, &[0; 7], 0).is_err());
-        let mut b = Vec::new();
-        f64s_to_bytes(&[1.5, -2.0], &mut b);
-        assert_eq!(bytes_to_f64s(Op::ChunkOk, &b).unwrap(), vec![1.5, -2.0]);
-    }
-
-    #[test]
     fn every_request_has_a_distinct_reply_opcode() {
         for op in [
             Op::Hello,
@@ -424,9 +295,5 @@ mod tests {
             assert_eq!(r as u8, op as u8 | 0x80);
             assert_eq!(Op::from_byte(r as u8), Some(r));
         }
-        for f in TestFault::ALL {
-            assert_eq!(TestFault::from_byte(f as u8), Some(f));
-        }
-        assert_eq!(TestFault::from_byte(0), None);
     }
 }

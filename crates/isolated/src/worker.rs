@@ -12,62 +12,22 @@ use std::path::{Path, PathBuf};
 
 use ffi::shm::SharedF64s;
 
-use crate::protocol::{
-    self, FrameError, HEADER_LEN, Op, TEST_FAULTS_ENV, TEST_VERSION_ENV, TestFault, VERSION,
-};
+// The options are test switches: defined in fault_injection, beside the variables they read.
+pub use crate::fault_injection::WorkerOptions;
 
-/// How a worker was started.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkerOptions {
-    /// Honour [`TestFault`] bytes (test-only: `LAB_WORKER_TEST_FAULTS=1`).
-    pub faults_enabled: bool,
-    /// The version stamped on replies ([`VERSION`] except in the stale-worker test).
-    pub reply_version: u8,
-}
-
-impl WorkerOptions {
-    /// Reads the (test-only) environment variables.
-    pub fn from_env() -> Self {
-        let faults_enabled = std::env::var(TEST_FAULTS_ENV).is_ok_and(|v| v == "1");
-        let reply_version = if faults_enabled {
-            std::env::var(TEST_VERSION_ENV)
-                .ok()
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(VERSION)
-        } else {
-            VERSION
-        };
-        WorkerOptions {
-            faults_enabled,
-            reply_version,
-        }
-    }
-}
+use crate::codec;
+use crate::fault_injection;
+use crate::protocol::{self, FrameError, HEADER_LEN, Op};
 
 /// Why a worker stopped serving.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum WorkerError {
     /// A frame could not be read (the stream cannot be trusted after it).
+    #[error("{0}")]
     Frame(FrameError),
     /// Reading or writing the pipes failed.
-    Io(io::Error),
-}
-
-impl std::fmt::Display for WorkerError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WorkerError::Frame(e) => write!(f, "{e}"),
-            WorkerError::Io(e) => write!(f, "pipe error: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for WorkerError {}
-
-impl From<io::Error> for WorkerError {
-    fn from(e: io::Error) -> Self {
-        WorkerError::Io(e)
-    }
+    #[error("pipe error: {0}")]
+    Io(#[from] io::Error),
 }
 
 /// Everything a worker process keeps between tasks.
@@ -76,10 +36,14 @@ struct State {
     counter: ffi::RacyCounter,
     /// The shared-memory array this worker has mapped, by path.
     shm: Option<(PathBuf, SharedF64s)>,
+    /// How the worker was started (the test switches).
     opts: WorkerOptions,
-    /// Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
+    // Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
+    /// The request payload being read.
     payload: Vec<u8>,
+    /// The reply being written, header first.
     reply: Vec<u8>,
+    /// A chunk of `f64`s being squared.
     f64s: Vec<f64>,
 }
 
@@ -146,22 +110,12 @@ pub fn serve(
                 want: HEADER_LEN + header.len,
             }));
         }
-        let fault = match header.fault {
-            0 => None,
-            b => match (state.opts.faults_enabled, TestFault::from_byte(b)) {
-                (true, Some(f)) => Some(f),
-                (false, _) => {
-                    let msg = format!(
-                        "fault injection is disabled (it is test-only: {TEST_FAULTS_ENV}=1)"
-                    );
-                    send_error(&mut output, &state, header.task, &msg)?;
-                    continue;
-                }
-                (true, None) => {
-                    send_error(&mut output, &state, header.task, "unknown test fault")?;
-                    continue;
-                }
-            },
+        let fault = match fault_injection::requested(header.fault, state.opts.faults_enabled) {
+            Ok(fault) => fault,
+            Err(msg) => {
+                send_error(&mut output, &state, header.task, &msg)?;
+                continue;
+            }
         };
         let mut reply = std::mem::take(&mut state.reply);
         reply.clear();
@@ -171,7 +125,7 @@ pub fn serve(
         match done {
             Ok(()) => {
                 if let Some(f) = fault {
-                    commit_fault(f, &mut output, &state)?;
+                    fault_injection::commit(f, &mut output, state.opts.reply_version)?;
                 }
                 let mut h = Vec::with_capacity(HEADER_LEN);
                 protocol::write_header(
@@ -216,6 +170,7 @@ fn read_header(
     Ok(Some(protocol::parse_header(&buf)))
 }
 
+/// Writes an `Error` reply for `task` carrying `msg`.
 fn send_error(out: &mut impl Write, state: &State, task: u32, msg: &str) -> io::Result<()> {
     let mut frame = Vec::with_capacity(HEADER_LEN + msg.len());
     protocol::write_header(
@@ -240,7 +195,7 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
         Op::Hello => out.extend_from_slice(&std::process::id().to_le_bytes()),
         // ANCHOR: count_task
         Op::Count => {
-            let n = protocol::u64_at(op, payload, 0).map_err(err)?;
+            let n = codec::u64_at(op, payload, 0).map_err(err)?;
             let before = state.counter.get();
             for _ in 0..n {
                 state.counter.increment(); // the racy C increment: one thread, so no race
@@ -251,29 +206,21 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
         }
         // ANCHOR_END: count_task
         Op::Squares => {
-            let xs = protocol::bytes_to_i32s(op, payload).map_err(err)?;
+            let xs: Vec<i32> = codec::decode(op, payload).map_err(err)?;
             out.reserve(xs.len() * 8);
             for x in xs {
                 out.extend_from_slice(&ffi::square_wide(x).to_le_bytes());
             }
         }
         Op::SquareChunk => {
-            if !payload.len().is_multiple_of(8) {
-                return Err(err(protocol::bad(op, "not whole f64s")));
-            }
-            let chunk = &mut state.f64s;
-            chunk.clear();
-            chunk.extend(
-                payload
-                    .chunks_exact(8)
-                    .map(|c| f64::from_le_bytes(c.try_into().expect("chunks of 8"))),
-            );
+            let chunk = &mut state.f64s; // reused from task to task
+            codec::decode_into(op, payload, chunk).map_err(err)?;
             ffi::square_in_place(chunk); // one C call over the whole chunk
-            protocol::f64s_to_bytes(chunk, out);
+            codec::encode(chunk, out);
         }
         Op::SquareShm => {
-            let offset = protocol::u64_at(op, payload, 0).map_err(err)?;
-            let len = protocol::u64_at(op, payload, 8).map_err(err)?;
+            let offset = codec::u64_at(op, payload, 0).map_err(err)?;
+            let len = codec::u64_at(op, payload, 8).map_err(err)?;
             let path = std::str::from_utf8(&payload[16..])
                 .map_err(|_| "the shared-memory path is not UTF-8".to_string())?;
             let array = state.mapped(Path::new(path))?;
@@ -312,49 +259,5 @@ impl State {
             self.shm = Some((path.to_path_buf(), map));
         }
         Ok(&mut self.shm.as_mut().expect("just mapped").1)
-    }
-}
-
-/// Commits a test fault. Most never return.
-fn commit_fault(f: TestFault, out: &mut impl Write, state: &State) -> io::Result<()> {
-    match f {
-        TestFault::Abort => std::process::abort(),
-        TestFault::SegfaultInC => ffi::fault::segfault_in_c(),
-        TestFault::Killed => {
-            let me = nix::unistd::Pid::this();
-            let _ = nix::sys::signal::kill(me, nix::sys::signal::Signal::SIGKILL);
-            std::process::abort() // not reached: SIGKILL cannot be caught
-        }
-        TestFault::Hang => loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        },
-        TestFault::MalformedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
-            f[1] = 0x7E; // no such opcode
-            out.write_all(&f)?;
-            out.flush()?;
-            std::process::exit(0)
-        }
-        TestFault::TruncatedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 16);
-            f.extend_from_slice(&[1, 2, 3]);
-            out.write_all(&f)?;
-            out.flush()?;
-            std::process::exit(3)
-        }
-        TestFault::OversizedReply => {
-            let mut f = Vec::new();
-            protocol::write_header(&mut f, state.opts.reply_version, Op::Counted, 0, 0, 0);
-            f[8..12].copy_from_slice(&(protocol::MAX_PAYLOAD as u32 + 1).to_le_bytes());
-            out.write_all(&f)?;
-            out.flush()?;
-            // stay alive: the parent must refuse the header without waiting for the payload
-            loop {
-                std::thread::sleep(std::time::Duration::from_secs(3600));
-            }
-        }
-        TestFault::ExitWithoutReply => std::process::exit(0),
     }
 }

@@ -7,7 +7,8 @@ mod common;
 use std::time::Duration;
 
 use common::{WORKER, assert_all_reaped, config, parent_of};
-use isolated::{FaultReason, Pool, PoolConfig, PoolError, ShmArray, TestFault};
+use isolated::fault_injection::TestFault;
+use isolated::{FaultReason, Pool, PoolConfig, PoolError, TempSharedF64s};
 
 /// 6 tasks of 1000 increments on 2 workers: the exact total is 6000.
 const PER_TASK: [u64; 6] = [1000; 6];
@@ -192,6 +193,42 @@ fn several_faults_in_one_job_are_each_retried_once() {
 }
 
 #[test]
+fn a_worker_killed_while_idle_is_replaced_and_only_its_task_is_rerun() {
+    // Killed between jobs: the next request to it fails to send *and* its pipe reads as closed,
+    // two events for one dead worker. Only the first may count: the second must not be taken
+    // for a failure of the worker that took its place in the pool.
+    let mut pool = faulty_pool(1, LONG);
+    let victim = pool.worker_pids()[0];
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(victim).unwrap());
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !common::is_zombie(victim) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "worker {victim} did not die"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let (total, recovered) = pool.count_injecting(&PER_TASK, &[]).unwrap();
+    assert_eq!(total, EXACT);
+    assert_eq!(
+        recovered.len(),
+        1,
+        "only the dead worker's task: {recovered:?}"
+    );
+    assert_eq!(recovered[0].pid, victim);
+    assert!(
+        recovered[0].to_string().contains("SIGKILL"),
+        "{}",
+        recovered[0]
+    );
+    let pids = pool.spawned_pids().to_vec();
+    assert_eq!(pids.len(), 3, "two workers and one replacement");
+    drop(pool);
+    assert_all_reaped(&pids);
+}
+
+#[test]
 fn a_spent_retry_budget_fails_the_job() {
     // The fault is injected on the first attempt only, so a budget of 0 re-runs is "spent" at
     // once; the message says the job has no result.
@@ -271,7 +308,7 @@ fn a_program_that_is_not_a_worker_fails_the_handshake_clearly() {
 #[test]
 fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     // normal drop
-    let a = ShmArray::new(16).unwrap();
+    let a = TempSharedF64s::new(16).unwrap();
     let path = a.path().to_path_buf();
     assert!(path.exists());
     drop(a);
@@ -280,7 +317,7 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     // a job that fails (its worker crashes, no retry): the `?` path drops the array
     fn failing_job() -> Result<(), PoolError> {
         let mut pool = faulty_pool(0, LONG);
-        let shared = ShmArray::from_slice(&[1.0; 64]).unwrap();
+        let shared = TempSharedF64s::from_slice(&[1.0; 64]).unwrap();
         *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
         pool.run_injecting(
             &[isolated::Task::SquareShm {
@@ -303,7 +340,7 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
 
     // a panic while the array is alive
     let result = std::panic::catch_unwind(|| {
-        let shared = ShmArray::new(8).unwrap();
+        let shared = TempSharedF64s::new(8).unwrap();
         *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
         panic!("boom while the shared array is mapped");
     });

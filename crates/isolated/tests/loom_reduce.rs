@@ -1,6 +1,6 @@
 //! loom model of the pool's collect-and-reduce: workers are loom threads that send their
 //! replies over a loom channel, in whatever order loom chooses; the parent collects them with
-//! the pool's own [`isolated::ledger::Ledger`] and reduces with its own `sum_counts`.
+//! the pool's own [`isolated::reduce::TaskResults`] and reduces with its own `sum_counts`.
 //!
 //! What this proves (for the model, in every interleaving loom explores):
 //! - the total is exact whatever order the replies arrive in;
@@ -14,7 +14,7 @@
 //! --target-dir target/loom --test loom_reduce`.
 #![cfg(loom)]
 
-use isolated::ledger::{Ledger, Lost, sum_counts};
+use isolated::reduce::{Lost, TaskResults, sum_counts};
 use loom::sync::mpsc::{Receiver, Sender, channel};
 use loom::thread;
 
@@ -29,7 +29,7 @@ enum Msg {
 const WORK: [u64; 3] = [1, 10, 100];
 
 // ANCHOR: loom_collect
-/// The parent's loop: what the pool's event loop does with each event, on the ledger.
+/// The parent's loop: what the pool's event loop does with each event, on `TaskResults`.
 /// `retry` starts a replacement worker for a lost task.
 fn collect(
     rx: &Receiver<Msg>,
@@ -37,24 +37,24 @@ fn collect(
     retries: u32,
     mut retry: impl FnMut(usize),
 ) -> Result<u64, usize> {
-    let mut ledger: Ledger<u64> = Ledger::new(tasks, retries);
-    while !ledger.is_complete() {
+    let mut results: TaskResults<u64> = TaskResults::new(tasks, retries);
+    while !results.is_complete() {
         match rx
             .recv()
             .expect("a sender is alive while tasks are missing")
         {
             Msg::Done { task, delta } => {
                 // A second reply for the same task is refused, not added.
-                let _ = ledger.record(task, delta);
+                let _ = results.record(task, delta);
             }
-            Msg::TimedOut { task } => match ledger.lost(task) {
+            Msg::TimedOut { task } => match results.lost(task) {
                 Lost::Retry { .. } => retry(task),
                 Lost::AlreadyDone => {}
                 Lost::GiveUp { .. } => return Err(task),
             },
         }
     }
-    let deltas = ledger.finish().expect("complete");
+    let deltas = results.finish().expect("complete");
     Ok(sum_counts(&deltas).expect("no overflow"))
 }
 // ANCHOR_END: loom_collect
@@ -138,7 +138,7 @@ fn without_retry_a_timed_out_task_fails_the_job_or_its_reply_came_first() {
 }
 
 // ANCHOR: loom_naive
-/// The reducer the ledger replaces: count replies until there are as many as tasks.
+/// The reducer `TaskResults` replaces: count replies until there are as many as tasks.
 fn collect_naive(rx: &Receiver<Msg>, tasks: usize, retry: &mut dyn FnMut(usize)) -> u64 {
     let (mut replies, mut total) = (0, 0);
     while replies < tasks {

@@ -15,7 +15,7 @@ fn converse(input: &[u8]) -> (Option<i32>, Vec<(protocol::Header, Vec<u8>)>) {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .env_remove(protocol::TEST_FAULTS_ENV)
+        .env_remove(isolated::fault_injection::TEST_FAULTS_ENV)
         .spawn()
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();

@@ -3,7 +3,7 @@
 mod common;
 
 use common::{WORKER, assert_all_reaped, config, pool};
-use isolated::{Pool, Reply, ShmArray, Task};
+use isolated::{Pool, Reply, Task, TempSharedF64s};
 
 #[test]
 fn the_counter_total_is_exact_across_processes() {
@@ -62,7 +62,7 @@ fn squares_beyond_c_int_are_widened_not_overflowed() {
 }
 
 #[test]
-fn e3_through_the_pipe_equals_one_in_process_call() {
+fn an_array_squared_through_the_pipes_equals_one_in_process_call() {
     let input: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.5 - 7.0).collect();
     let mut want = vec![0.0; input.len()];
     ffi::square_array(&input, &mut want).unwrap();
@@ -73,16 +73,16 @@ fn e3_through_the_pipe_equals_one_in_process_call() {
 }
 
 #[test]
-fn e3_through_shared_memory_equals_one_in_process_call() {
+fn an_array_squared_in_shared_memory_equals_one_in_process_call() {
     let input: Vec<f64> = (0..100_000).map(|i| f64::from(i) * 0.25 - 3.0).collect();
     let mut want = vec![0.0; input.len()];
     ffi::square_array(&input, &mut want).unwrap();
     let mut p = pool(4);
-    let mut shared = ShmArray::from_slice(&input).unwrap();
+    let mut shared = TempSharedF64s::from_slice(&input).unwrap();
     p.square_shm(&mut shared, 4).unwrap();
     assert_eq!(shared.as_slice(), &want[..]);
     // a second array: the workers map the new file
-    let mut other = ShmArray::from_slice(&[2.0, 3.0, 4.0]).unwrap();
+    let mut other = TempSharedF64s::from_slice(&[2.0, 3.0, 4.0]).unwrap();
     p.square_shm(&mut other, 4).unwrap();
     assert_eq!(other.as_slice(), &[4.0, 9.0, 16.0]);
 }
@@ -90,7 +90,7 @@ fn e3_through_shared_memory_equals_one_in_process_call() {
 #[test]
 fn a_shared_range_outside_the_array_is_refused_by_the_worker() {
     let mut p = pool(1);
-    let shared = ShmArray::new(10).unwrap();
+    let shared = TempSharedF64s::new(10).unwrap();
     let err = p
         .run(&[Task::SquareShm {
             path: shared.path().to_path_buf(),

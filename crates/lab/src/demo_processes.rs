@@ -9,7 +9,9 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use isolated::{Pool, PoolConfig, ShmArray, TestFault};
+use isolated::fault_injection::TestFault;
+use isolated::jobs::count_on_threads;
+use isolated::{Pool, PoolConfig, TempSharedF64s};
 
 use crate::Table;
 
@@ -47,7 +49,7 @@ pub fn run() -> anyhow::Result<()> {
 
     // The counter job.
     let want = INCREMENTS * WAYS as u64;
-    let (by_threads, t_threads) = timed(|| Ok(isolated::measure::count_threads(WAYS, INCREMENTS)))?;
+    let (by_threads, t_threads) = timed(|| Ok(count_on_threads(WAYS, INCREMENTS)))?;
     let (by_procs, t_procs) = timed(|| Ok(pool.count(&[INCREMENTS; WAYS])?))?;
     let job = format!("counter, {WAYS} × {INCREMENTS}");
     table.row([
@@ -69,7 +71,8 @@ pub fn run() -> anyhow::Result<()> {
     let input: Vec<f64> = (0..ELEMENTS).map(|i| (i % 1000) as f64 * 0.5).collect();
     let (by_threads, t_threads) = timed(|| Ok(ffi::article::e3_square_chunks(&input, WAYS)))?;
     let (by_pipe, t_pipe) = timed(|| Ok(pool.square_pipe(&input, WAYS)?))?;
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared-memory array")?;
+    let mut shared =
+        TempSharedF64s::from_slice(&input).context("creating the shared-memory array")?;
     let ((), t_shm) = timed(|| Ok(pool.square_shm(&mut shared, WAYS)?))?;
     let job = format!("square {} MB of f64", ELEMENTS * 8 / 1_000_000);
     table.row([
@@ -121,8 +124,8 @@ pub fn run() -> anyhow::Result<()> {
     anyhow::ensure!(total == 6000, "the retried total is wrong");
     println!(
         "\nThreads share memory for free; processes pay for starting and for every byte they \
-         copy, unless the data sits in shared memory. Figures: `cargo bench -p isolated --bench \
-         processes`."
+         copy, unless the data sits in shared memory. Figures: the book's Measurements \
+         chapter (rerun them with `cargo xtask bench --only processes`)."
     );
     Ok(())
 }

@@ -14,6 +14,7 @@ pub fn config(n: usize) -> PoolConfig {
     PoolConfig::new(WORKER, n).task_timeout(Duration::from_secs(60))
 }
 
+/// A started pool of `n` test-built workers.
 pub fn pool(n: usize) -> Pool {
     Pool::start(config(n)).expect("the pool starts")
 }
@@ -26,6 +27,15 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     // "pid (comm) state ppid ...": comm may contain spaces, so split after the last ')'.
     let rest = &stat[stat.rfind(')')? + 1..];
     rest.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// True when `pid` has exited but not been reaped yet (state `Z` in `/proc/<pid>/stat`).
+pub fn is_zombie(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next().map(|s| s == "Z"))
+            .unwrap_or(false)
+    })
 }
 
 /// Asserts that none of `pids` is still a child of this process (running or zombie).

@@ -1,12 +1,12 @@
 //! Threads against processes, pipes against shared memory, per-item against batched: the
-//! `isolated` crate's pool and its measurement building blocks, timed by this harness (so every
-//! figure has its min–max and run count, like the rest of the suite).
+//! `isolated` crate's pool and jobs, timed by this harness (so every figure has its min–max and
+//! run count, like the rest of the suite). It is the only harness that measures them.
 
 use std::hint::black_box;
 
 use anyhow::Context;
-use isolated::measure::{count_threads, squares_in_process};
-use isolated::{Pool, PoolConfig, ShmArray, Task};
+use isolated::jobs::count_on_threads;
+use isolated::{Pool, PoolConfig, Task, TempSharedF64s};
 
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
@@ -14,6 +14,12 @@ use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sampl
 
 /// The group name (table `processes.md`, figure `processes.svg`).
 pub const GROUP: &str = "processes";
+
+/// The in-process, single-thread reference for the squares job: the sum of `square_wide` over
+/// `1..=n`.
+fn squares_in_process(n: i32) -> i128 {
+    (1..=n).map(|x| i128::from(ffi::square_wide(x))).sum()
+}
 
 fn ms(id: &str, label: String, t: &[std::time::Duration], per: f64) -> anyhow::Result<Measurement> {
     Measurement::from_times(id, GROUP, label, "ms", false, t, |s| s * 1e3 / per)
@@ -144,7 +150,7 @@ pub fn run(
     let input: Vec<f64> = (0..elems).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect();
     let threads = pinned_pool(w)?;
     let mut dst = vec![0.0f64; elems]; // touched before timing
-    let mut shared = ShmArray::from_slice(&input).context("creating the shared array")?;
+    let mut shared = TempSharedF64s::from_slice(&input).context("creating the shared array")?;
     let t = sample_each(plan, 4, |variant| match variant {
         0 => time(|| memcpy_halves(&threads, &input, &mut dst)),
         1 => time(|| rayon_square(&threads, &input, &mut dst)),
@@ -216,7 +222,13 @@ pub fn run(
     let total = sizes.process_increments;
     let per = total / w as u64;
     let t = sample_each(plan, 2, |variant| match variant {
-        0 => time(|| assert_eq!(count_threads(w, per), per * w as u64, "threads miscounted")),
+        0 => time(|| {
+            assert_eq!(
+                count_on_threads(w, per),
+                per * w as u64,
+                "threads miscounted"
+            )
+        }),
         _ => time(|| {
             let got = pool.count(&vec![per; w]).expect("the pool answers");
             assert_eq!(got, per * w as u64, "processes miscounted");

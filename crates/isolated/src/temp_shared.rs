@@ -1,27 +1,32 @@
-//! A shared-memory `f64` array: a file under `/dev/shm` (or the temp dir when there is none),
-//! mapped by the parent and by each worker that works on it.
+//! A shared-memory `f64` array in a temporary file that this crate creates and removes.
 //!
-//! The file is a `tempfile::NamedTempFile`: private (mode 0600, a fresh random name) and
-//! removed when the [`ShmArray`] is dropped, on every exit path that runs destructors: a normal
-//! return, an error (`?`), and a panic unwinding through its owner. Only a parent killed by
-//! SIGKILL leaves it behind (then it is in `/dev/shm`, named `lab-shm-*`).
+//! The mapping itself, and the one `unsafe` call it needs, is [`ffi::shm::SharedF64s`], with its
+//! contract. [`TempSharedF64s`] adds the file that contract is about: a
+//! `tempfile::NamedTempFile` under `/dev/shm` (or the temp dir when there is none), private
+//! (mode 0600, a fresh random name), sized once and never truncated, whose path the workers
+//! map. It is removed when the [`TempSharedF64s`] is dropped, on every exit path that runs
+//! destructors: a normal return, an error (`?`), and a panic unwinding through its owner. Only a
+//! parent killed by SIGKILL leaves it behind (then it is in `/dev/shm`, named `lab-shm-*`).
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use ffi::shm::SharedF64s;
 
-// ANCHOR: shm_array
-/// An `f64` array in shared memory that worker processes can square in place.
+// ANCHOR: temp_shared_f64s
+/// An `f64` array in shared memory, in a temporary file it owns, that worker processes can
+/// square in place.
 #[derive(Debug)]
-pub struct ShmArray {
+pub struct TempSharedF64s {
     // Field order matters: the mapping is dropped (unmapped) before the file is removed.
+    /// The mapping (the `unsafe` part, in `ffi`).
     map: SharedF64s,
+    /// The file it maps, removed on drop.
     file: tempfile::NamedTempFile,
 }
-// ANCHOR_END: shm_array
+// ANCHOR_END: temp_shared_f64s
 
-impl ShmArray {
+impl TempSharedF64s {
     /// A zeroed array of `len` elements in the default directory ([`default_dir`]).
     pub fn new(len: usize) -> io::Result<Self> {
         Self::new_in(&default_dir(), len)
@@ -38,7 +43,7 @@ impl ShmArray {
             .tempfile_in(dir)?;
         file.as_file().set_len(bytes)?; // sized once; never truncated while mapped
         let map = SharedF64s::map(file.as_file())?;
-        Ok(ShmArray { map, file })
+        Ok(TempSharedF64s { map, file })
     }
 
     /// A shared copy of `data` (this copy is the one the shared-memory path pays).

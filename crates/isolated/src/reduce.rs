@@ -1,21 +1,25 @@
-//! The parent's bookkeeping for one job: which tasks have a result, which were lost and may be
-//! retried. The pool and the loom model (`tests/loom_reduce.rs`) use this same code, so the
-//! model checks the reduction the pool really does.
+//! Collect and reduce: the parent's bookkeeping for one job. [`TaskResults`] keeps one slot per
+//! task (which tasks have a result, which were lost and may be retried), and [`sum_counts`]
+//! reduces the counter job's results to its total. The pool and the loom model
+//! (`tests/loom_reduce.rs`) use this same code, so the model checks the reduction the pool
+//! really does.
 //!
 //! The rule that keeps totals exact: **a task counts only through a reply the parent received,
 //! and at most once.** A worker that did the work and died before replying moved only its own
 //! process's counter, which died with it; the parent never saw that work, so re-running the task
 //! elsewhere counts it exactly once.
 
-use std::fmt;
-
-// ANCHOR: ledger
+// ANCHOR: task_results
 /// Results of one job, by task index, with the retry budget.
 #[derive(Debug)]
-pub struct Ledger<T> {
+pub struct TaskResults<T> {
+    /// One slot per task: its result, once it arrived.
     results: Vec<Option<T>>,
+    /// Attempts started, per task.
     attempts: Vec<u32>,
+    /// Re-runs allowed per task after its first attempt.
     max_retries: u32,
+    /// Tasks still without a result.
     missing: usize,
 }
 
@@ -37,24 +41,17 @@ pub enum Lost {
 }
 
 /// A second result for a task that already had one: refused, so nothing counts twice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a second result for task {task} was refused")]
 pub struct Duplicate {
     /// The task.
     pub task: usize,
 }
 
-impl fmt::Display for Duplicate {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a second result for task {} was refused", self.task)
-    }
-}
-
-impl std::error::Error for Duplicate {}
-
-impl<T> Ledger<T> {
-    /// A ledger for `tasks` tasks, each allowed `max_retries` re-runs after its first attempt.
+impl<T> TaskResults<T> {
+    /// Empty results for `tasks` tasks, each allowed `max_retries` re-runs after its first attempt.
     pub fn new(tasks: usize, max_retries: u32) -> Self {
-        Ledger {
+        TaskResults {
             results: (0..tasks).map(|_| None).collect(),
             attempts: vec![1; tasks],
             max_retries,
@@ -110,7 +107,7 @@ impl<T> Ledger<T> {
         Ok(out)
     }
 }
-// ANCHOR_END: ledger
+// ANCHOR_END: task_results
 
 // ANCHOR: reduce
 /// The counter job's reduction: the sum of the deltas the workers *reported*. Checked: a
@@ -126,7 +123,7 @@ mod tests {
 
     #[test]
     fn results_come_back_in_task_order_whatever_the_arrival_order() {
-        let mut l = Ledger::new(3, 0);
+        let mut l = TaskResults::new(3, 0);
         l.record(2, "c").unwrap();
         l.record(0, "a").unwrap();
         assert!(!l.is_complete());
@@ -138,7 +135,7 @@ mod tests {
 
     #[test]
     fn a_second_result_is_refused_and_not_counted() {
-        let mut l = Ledger::new(2, 1);
+        let mut l = TaskResults::new(2, 1);
         l.record(0, 5u64).unwrap();
         assert_eq!(l.record(0, 5), Err(Duplicate { task: 0 }));
         l.record(1, 7).unwrap();
@@ -147,7 +144,7 @@ mod tests {
 
     #[test]
     fn a_lost_task_is_retried_within_the_budget_then_given_up() {
-        let mut l: Ledger<u64> = Ledger::new(1, 2);
+        let mut l: TaskResults<u64> = TaskResults::new(1, 2);
         assert_eq!(l.lost(0), Lost::Retry { attempt: 2 });
         assert_eq!(l.lost(0), Lost::Retry { attempt: 3 });
         assert_eq!(l.lost(0), Lost::GiveUp { attempts: 3 });
@@ -156,7 +153,7 @@ mod tests {
 
     #[test]
     fn without_retry_the_first_loss_gives_up_and_finish_names_the_missing_task() {
-        let mut l: Ledger<u64> = Ledger::new(2, 0);
+        let mut l: TaskResults<u64> = TaskResults::new(2, 0);
         l.record(1, 1).unwrap();
         assert_eq!(l.lost(0), Lost::GiveUp { attempts: 1 });
         assert_eq!(l.finish(), Err(0));
@@ -164,7 +161,7 @@ mod tests {
 
     #[test]
     fn losing_a_worker_after_its_reply_arrived_loses_nothing() {
-        let mut l = Ledger::new(1, 0);
+        let mut l = TaskResults::new(1, 0);
         l.record(0, 1u64).unwrap();
         assert_eq!(l.lost(0), Lost::AlreadyDone);
     }

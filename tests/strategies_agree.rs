@@ -4,7 +4,7 @@
 
 use std::sync::Mutex;
 
-use counter::{Config, Strategy};
+use harness::{Config, Strategy};
 
 /// The kernels use process-global C counters (and `racy` and `mutex-rust` share one), while the
 /// tests of one binary run in parallel threads: each test holds this lock for its jobs.

@@ -12,7 +12,7 @@ mod leaf;
 
 pub use leaf::AtomicCounter;
 
-use counter::{Config, Strategy, Tally};
+use harness::{Config, Strategy, Tally};
 
 /// This kernel, for tables and benchmarks.
 pub const STRATEGY: Strategy = Strategy {
@@ -36,7 +36,7 @@ pub fn run(cfg: &Config) -> Tally {
 pub fn run_with(counter: AtomicCounter, cfg: &Config) -> Tally {
     counter.reset();
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &counter, move |counter| {
+    let elapsed = harness::each_thread(cfg, &counter, move |counter| {
         for _ in 0..increments {
             counter.increment(); // one indivisible fetch-add: nothing to lose
         }

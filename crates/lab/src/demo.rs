@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use anyhow::bail;
 use clap::Args;
-use counter::{Config, Strategy};
+use harness::{Config, Strategy};
 
 use crate::Table;
 

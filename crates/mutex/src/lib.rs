@@ -20,8 +20,8 @@ mod leaf;
 
 pub use leaf::LockedCounter;
 
-use counter::sync::{Arc, Mutex};
-use counter::{Config, Strategy, Tally};
+use harness::sync::{Arc, Mutex};
+use harness::{Config, Strategy, Tally};
 use racy::RacyCounter;
 
 /// The C pthread-mutex kernel, for tables and benchmarks.
@@ -54,7 +54,7 @@ pub fn run_c(cfg: &Config) -> Tally {
 pub fn run_c_with(counter: LockedCounter, cfg: &Config) -> Tally {
     counter.reset();
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &counter, move |counter| {
+    let elapsed = harness::each_thread(cfg, &counter, move |counter| {
         for _ in 0..increments {
             counter.increment(); // pthread_mutex_lock; load; add; store; unlock
         }
@@ -80,7 +80,7 @@ pub fn run_rust_with(handle: RacyCounter, cfg: &Config) -> Tally {
     // RacyCounter is Send but !Sync; Mutex<RacyCounter> is Sync: the lock makes sharing safe.
     let library = Arc::new(Mutex::new(handle));
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &library, move |library| {
+    let elapsed = harness::each_thread(cfg, &library, move |library| {
         for _ in 0..increments {
             library.lock().increment(); // one thread in the C library at a time
         }

@@ -30,7 +30,7 @@ pub use global::{RacyCounter, RacyGlobal};
 #[cfg(loom)]
 pub use global::Model;
 
-use counter::{Config, Strategy, Tally};
+use harness::{Config, Strategy, Tally};
 
 /// This kernel, for tables and benchmarks.
 pub const STRATEGY: Strategy = Strategy {
@@ -56,7 +56,7 @@ pub fn run_with(handle: RacyCounter, cfg: &Config) -> Tally {
     handle.reset();
     let global = RacyGlobal::of(&handle);
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &global, move |global| {
+    let elapsed = harness::each_thread(cfg, &global, move |global| {
         for _ in 0..increments {
             // UNSOUND ON PURPOSE: every thread runs this at the same time, so the C code's load
             // and store interleave: A loads 5, B loads 5, A stores 6, B stores 6, and one of the

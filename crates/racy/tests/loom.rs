@@ -5,7 +5,7 @@
 //! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p racy --test loom`).
 #![cfg(loom)]
 
-use counter::Config;
+use harness::Config;
 use racy::{Model, RacyCounter};
 
 // ANCHOR: racy_loom

@@ -1,7 +1,7 @@
 //! The counter strategies at 1, 2 and 4 threads: throughput and lost updates, through the
-//! kernel crates' own entry points (`counter::Strategy`), threads pinned to cores.
+//! kernel crates' own entry points (`harness::Strategy`), threads pinned to cores.
 
-use counter::Config;
+use harness::Config;
 
 use super::Sizes;
 use super::harness::{Measurement, Ratio, ratio};

@@ -3,8 +3,8 @@
 //! increment measured in the same run.
 //!
 //! ```sh
-//! cargo bench -p counter --bench strategies            # about a minute
-//! LAB_BENCH_QUICK=1 cargo bench -p counter --bench strategies   # a few seconds, for CI
+//! cargo bench -p harness --bench strategies            # about a minute
+//! LAB_BENCH_QUICK=1 cargo bench -p harness --bench strategies   # a few seconds, for CI
 //! ```
 //!
 //! One criterion iteration is one increment *per thread*: `iter_custom(iters)` runs the kernel
@@ -18,8 +18,8 @@ use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use counter::{Config, Strategy};
 use criterion::{BenchmarkId, Criterion, Throughput};
+use harness::{Config, Strategy};
 
 // ANCHOR: strategies
 const STRATEGIES: [Strategy; 6] = [

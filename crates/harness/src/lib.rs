@@ -1,4 +1,4 @@
-//! # `counter`: the harness every counter kernel shares
+//! # `harness`: what every counter kernel shares
 //!
 //! The lab's shared-counter job is always the same: `threads` threads each add `increments` to
 //! a counter that lives in C. The kernel crates (`racy`, `mutex`, `atomic`, `sharded`) differ only

@@ -13,7 +13,7 @@
 
 use std::process::ExitCode;
 
-use counter::{Config, Strategy};
+use harness::{Config, Strategy};
 
 const UNDER_TSAN: [Strategy; 5] = [
     racy::STRATEGY,

@@ -18,11 +18,11 @@ pub mod arrays;
 pub mod calls;
 pub mod counters;
 pub mod figures;
-pub mod harness;
 pub mod machine;
 pub mod processes;
 pub mod python;
 pub mod report;
+pub mod sampling;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -32,8 +32,8 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use harness::Measurement;
 use report::{Results, Skipped};
+use sampling::Measurement;
 
 /// Options for `cargo xtask bench`.
 #[derive(Debug, Args)]
@@ -216,14 +216,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let inline = find(&calls, "call_rust_inline_square").context("no inline baseline")?;
     let wide = find(&calls, "call_rust_c_square_wide").context("no C call")?;
     let checked = find(&calls, "call_rust_c_square").context("no checked C call")?;
-    results.ratios.push(harness::ratio(
+    results.ratios.push(sampling::ratio(
         "call_c_vs_inline",
         "Rust → C call ÷ inlined Rust (the price of not inlining)",
         &wide,
         &inline,
     ));
     results.ratios.push(
-        harness::ratio(
+        sampling::ratio(
             "call_c_target_2ns",
             "2 ns ÷ Rust → C call (≥ 1: the call costs ≤ 2 ns)",
             &Measurement::new("two_ns", calls::GROUP, "2 ns", "ns/call", false, vec![2.0])?,

@@ -4,7 +4,7 @@
 use harness::Config;
 
 use super::Sizes;
-use super::harness::{Measurement, Ratio, ratio};
+use super::sampling::{Measurement, Ratio, ratio};
 
 /// The group name (table `counters.md`, figure `counters.svg`).
 pub const GROUP: &str = "counters";

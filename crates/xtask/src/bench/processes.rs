@@ -1,6 +1,6 @@
 //! Threads against processes, pipes against shared memory, per-item against batched: the
-//! `isolated` crate's pool and its measurement building blocks, timed by this harness (so every
-//! figure has its min–max and run count, like the rest of the suite).
+//! `isolated` crate's pool and its measurement building blocks, timed by the suite's sampling
+//! (so every figure has its min–max and run count, like the rest of the suite).
 
 use std::hint::black_box;
 
@@ -10,7 +10,7 @@ use isolated::{Pool, PoolConfig, ShmArray, Task};
 
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
+use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 
 /// The group name (table `processes.md`, figure `processes.svg`).
 pub const GROUP: &str = "processes";

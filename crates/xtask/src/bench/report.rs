@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::harness::{Measurement, Ratio};
 use super::machine::Machine;
+use super::sampling::{Measurement, Ratio};
 
 /// Everything one `cargo xtask bench` run measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]

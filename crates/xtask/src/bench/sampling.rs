@@ -1,4 +1,4 @@
-//! The in-process harness: warm-up, N timed samples, medians with min–max, ratios of medians,
+//! The suite's sampling: warm-up, N timed samples, medians with min–max, ratios of medians,
 //! and threads pinned to cores.
 
 use std::collections::BTreeMap;

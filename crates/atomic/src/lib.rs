@@ -12,10 +12,10 @@ mod leaf;
 
 pub use leaf::AtomicCounter;
 
-use harness::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 
 /// This kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "atomic",
     how: "C11 atomic fetch-add on one C global",
     exact: true,

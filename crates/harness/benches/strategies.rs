@@ -19,19 +19,19 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use harness::{Config, Strategy};
+use harness::{Config, Kernel};
 
-// ANCHOR: strategies
-const STRATEGIES: [Strategy; 6] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    mutex::RUST_STRATEGY,
-    atomic::STRATEGY,
-    sharded::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
+// ANCHOR: kernels
+const KERNELS: [Kernel; 6] = [
+    racy::KERNEL,
+    mutex::C_KERNEL,
+    mutex::RUST_KERNEL,
+    atomic::KERNEL,
+    sharded::KERNEL,
+    sharded::UNPADDED_KERNEL,
 ];
 const THREADS: [usize; 3] = [1, 2, 4];
-// ANCHOR_END: strategies
+// ANCHOR_END: kernels
 
 /// The baseline's benchmark id: one thread, the reentrant C increment on a local, no harness.
 const PLAIN: &str = "plain-1-thread";
@@ -87,15 +87,15 @@ fn counters(c: &mut Criterion) {
 
     for threads in THREADS {
         group.throughput(Throughput::Elements(threads as u64));
-        for strategy in STRATEGIES {
-            let id = format!("{}/{threads}", strategy.name);
+        for kernel in KERNELS {
+            let id = format!("{}/{threads}", kernel.name);
             group.bench_with_input(
-                BenchmarkId::new(strategy.name, threads),
+                BenchmarkId::new(kernel.name, threads),
                 &threads,
                 |b, &threads| {
                     b.iter_custom(|iters| {
-                        let tally = (strategy.run)(&Config::new(threads, iters));
-                        if strategy.exact {
+                        let tally = (kernel.run)(&Config::new(threads, iters));
+                        if kernel.exact {
                             assert_eq!(tally.lost, 0, "{id} lost increments");
                         }
                         record(&id, tally.expected, tally.elapsed)
@@ -131,15 +131,15 @@ fn ratio_report() -> String {
     ));
     out.push_str("| kernel | 1 thread | 2 threads | 4 threads (oversubscribed) |\n");
     out.push_str("| --- | --- | --- | --- |\n");
-    for strategy in STRATEGIES {
+    for kernel in KERNELS {
         let cells: Vec<String> = THREADS
             .iter()
             .map(|t| {
-                let r = rate(&format!("{}/{t}", strategy.name));
+                let r = rate(&format!("{}/{t}", kernel.name));
                 format!("{:.0} M/s ({:.2}x)", r / 1e6, r / plain)
             })
             .collect();
-        out.push_str(&format!("| {} | {} |\n", strategy.name, cells.join(" | ")));
+        out.push_str(&format!("| {} | {} |\n", kernel.name, cells.join(" | ")));
     }
 
     // ANCHOR: targets

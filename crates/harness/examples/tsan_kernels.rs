@@ -13,20 +13,20 @@
 
 use std::process::ExitCode;
 
-use harness::{Config, Strategy};
+use harness::{Config, Kernel};
 
-const UNDER_TSAN: [Strategy; 5] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    atomic::STRATEGY,
-    sharded::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
+const UNDER_TSAN: [Kernel; 5] = [
+    racy::KERNEL,
+    mutex::C_KERNEL,
+    atomic::KERNEL,
+    sharded::KERNEL,
+    sharded::UNPADDED_KERNEL,
 ];
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let names: Vec<&str> = UNDER_TSAN.iter().map(|s| s.name).collect();
-    let Some(strategy) = args
+    let Some(kernel) = args
         .first()
         .and_then(|name| UNDER_TSAN.iter().find(|s| s.name == name))
     else {
@@ -43,10 +43,10 @@ fn main() -> ExitCode {
         eprintln!("tsan_kernels: threads and increments must be whole numbers");
         return ExitCode::from(2);
     };
-    let tally = (strategy.run)(&Config::new(threads as usize, increments));
+    let tally = (kernel.run)(&Config::new(threads as usize, increments));
     println!(
         "{}: expected={} observed={} lost={}",
-        strategy.name, tally.expected, tally.observed, tally.lost
+        kernel.name, tally.expected, tally.observed, tally.lost
     );
     ExitCode::SUCCESS
 }

@@ -10,7 +10,7 @@
 //! - [`sync`]: the `cfg(loom)` facade. In a normal build it is `std`/`parking_lot`; built with
 //!   `RUSTFLAGS="--cfg loom"` it is loom's model of them, so the kernels' locking, sharding,
 //!   joining and reducing code is the *same code* that loom explores;
-//! - [`Strategy`]: a kernel's name and entry point, so the demo, the tests and the benchmark list
+//! - [`Kernel`]: a kernel's name and entry point, so the demo, the tests and the benchmark list
 //!   the kernels without repeating what each one is.
 
 use std::time::Duration;
@@ -101,7 +101,7 @@ impl Tally {
 
 /// A counter kernel: what it is called and how to run it.
 #[derive(Debug, Clone, Copy)]
-pub struct Strategy {
+pub struct Kernel {
     /// Short name, as in tables and benchmark ids (`racy`, `mutex-c`, ...).
     pub name: &'static str,
     /// One line: how the threads reach the counter.
@@ -113,22 +113,22 @@ pub struct Strategy {
 }
 
 // ANCHOR: exact_over_rounds
-/// Stress check for a thread-safe kernel: runs `strategy` `rounds` times at each thread count
+/// Stress check for a thread-safe kernel: runs `kernel` `rounds` times at each thread count
 /// and panics, naming the run, unless every total is exact. Never use it on the racy kernel:
 /// how much that one loses depends on timing.
 pub fn assert_exact_over_rounds(
-    strategy: &Strategy,
+    kernel: &Kernel,
     threads: &[usize],
     rounds: usize,
     increments: u64,
 ) {
     for &n in threads {
         for round in 1..=rounds {
-            let tally = (strategy.run)(&Config::new(n, increments));
+            let tally = (kernel.run)(&Config::new(n, increments));
             assert_eq!(
                 tally.observed, tally.expected,
                 "{}: {n} threads x {increments}, round {round} of {rounds}: lost {}",
-                strategy.name, tally.lost
+                kernel.name, tally.lost
             );
         }
     }

@@ -21,11 +21,11 @@ mod leaf;
 pub use leaf::LockedCounter;
 
 use harness::sync::{Arc, Mutex};
-use harness::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 use racy::RacyCounter;
 
 /// The C pthread-mutex kernel, for tables and benchmarks.
-pub const C_STRATEGY: Strategy = Strategy {
+pub const C_KERNEL: Kernel = Kernel {
     name: "mutex-c",
     how: "C global inside a pthread mutex",
     exact: true,
@@ -33,7 +33,7 @@ pub const C_STRATEGY: Strategy = Strategy {
 };
 
 /// The Rust-lock kernel, for tables and benchmarks.
-pub const RUST_STRATEGY: Strategy = Strategy {
+pub const RUST_KERNEL: Kernel = Kernel {
     name: "mutex-rust",
     how: "racy C global inside a parking_lot::Mutex (a global lock of your own)",
     exact: true,

@@ -30,10 +30,10 @@ pub use global::{RacyCounter, RacyGlobal};
 #[cfg(loom)]
 pub use global::Model;
 
-use harness::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 
 /// This kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "racy",
     how: "racy C global, no lock (unsound on purpose)",
     exact: false,

@@ -19,10 +19,10 @@
 mod leaf;
 
 use crossbeam_utils::CachePadded;
-use harness::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 
 /// The padded kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "sharded",
     how: "per-thread padded counters, reentrant C increment, summed after join",
     exact: true,
@@ -30,7 +30,7 @@ pub const STRATEGY: Strategy = Strategy {
 };
 
 /// The false-sharing kernel, for tables and benchmarks.
-pub const UNPADDED_STRATEGY: Strategy = Strategy {
+pub const UNPADDED_KERNEL: Kernel = Kernel {
     name: "sharded-unpadded",
     how: "per-thread counters packed in one cache line (false sharing)",
     exact: true,

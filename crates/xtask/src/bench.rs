@@ -63,9 +63,9 @@ pub struct Sizes {
     pub call_samples: usize,
     /// `square_array` sizes (elements) and timed runs at each.
     pub arrays: Vec<(usize, usize)>,
-    /// Increments per thread for the counter strategies.
+    /// Increments per thread for the counter kernels.
     pub counter_increments: u64,
-    /// Timed runs per counter strategy and thread count.
+    /// Timed runs per counter kernel and thread count.
     pub counter_samples: usize,
     /// Items for the per-item against batched comparison.
     pub process_items: usize,

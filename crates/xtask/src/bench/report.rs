@@ -39,7 +39,7 @@ pub struct Skipped {
 /// The comparisons, in the order the report shows them, with their headings.
 pub const GROUPS: &[(&str, &str)] = &[
     ("calls", "Rust → C call cost"),
-    ("counters", "Counter strategies at 1, 2 and 4 threads"),
+    ("counters", "Counter kernels at 1, 2 and 4 threads"),
     ("arrays", "square_array against the memcpy ceiling"),
     (
         "processes",

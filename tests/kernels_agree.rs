@@ -4,17 +4,17 @@
 
 use std::sync::Mutex;
 
-use harness::{Config, Strategy};
+use harness::{Config, Kernel};
 
 /// The kernels use process-global C counters (and `racy` and `mutex-rust` share one), while the
 /// tests of one binary run in parallel threads: each test holds this lock for its jobs.
 static ONE_JOB_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Every kernel the lab has, in the order of the book: the lab's one list.
-const ALL: [Strategy; 6] = lab::demo::STRATEGIES;
+const ALL: [Kernel; 6] = lab::demo::KERNELS;
 
 #[test]
-fn every_fixed_strategy_gives_the_same_exact_total() {
+fn every_fixed_kernel_gives_the_same_exact_total() {
     let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     for (threads, increments) in [(2, 30_000), (3, 10_001), (4, 25_000)] {
         let cfg = Config::new(threads, increments);
@@ -23,7 +23,7 @@ fn every_fixed_strategy_gives_the_same_exact_total() {
             .filter(|s| s.exact)
             .map(|s| (s.name, (s.run)(&cfg).observed))
             .collect();
-        assert_eq!(totals.len(), 5, "five fixed strategies");
+        assert_eq!(totals.len(), 5, "five fixed kernels");
         for (name, total) in &totals {
             assert_eq!(
                 *total,
@@ -35,9 +35,9 @@ fn every_fixed_strategy_gives_the_same_exact_total() {
 }
 
 #[test]
-fn the_racy_strategy_reports_a_consistent_tally() {
+fn the_racy_kernel_reports_a_consistent_tally() {
     let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let tally = (racy::STRATEGY.run)(&Config::new(2, 50_000));
+    let tally = (racy::KERNEL.run)(&Config::new(2, 50_000));
     assert_eq!(tally.expected, 100_000);
     assert_eq!(tally.lost, tally.expected - tally.observed);
     assert!(tally.observed <= tally.expected);

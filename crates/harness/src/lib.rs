@@ -10,8 +10,10 @@
 //! - [`sync`]: the `cfg(loom)` facade. In a normal build it is `std`/`parking_lot`; built with
 //!   `RUSTFLAGS="--cfg loom"` it is loom's model of them, so the kernels' locking, sharding,
 //!   joining and reducing code is the *same code* that loom explores;
-//! - [`Kernel`]: a kernel's name and entry point, so the demo, the tests and the benchmark list
-//!   the kernels without repeating what each one is.
+//! - [`Kernel`]: a kernel's name, how it works, whether it must be exact, and its entry point.
+//!   Each kernel crate exports its own; the `kernels` crate lists them all, once.
+//!
+//! `harness` depends on no kernel (and not on C): the kernel crates depend on it.
 
 use std::time::Duration;
 

@@ -1,14 +1,15 @@
 //! `cargo lab demo`: the shared-counter job done every way, live, then threads against processes.
 //!
-//! The counter table runs each kernel once with its threads pinned to different cores, so they
-//! really run at the same time: the racy kernel visibly loses increments, the fixed ones are
-//! exact, and the time column shows what each fix costs. Timing is shown, never asserted.
+//! The counter table runs each kernel ([`kernels::ALL`], in the book's order) once with its
+//! threads pinned to different cores, so they really run at the same time: the racy kernel
+//! visibly loses increments, the fixed ones are exact, and the time column shows what each fix
+//! costs. Timing is shown, never asserted.
 
 use std::sync::Mutex;
 
 use anyhow::bail;
 use clap::Args;
-use harness::{Config, Kernel};
+use harness::Config;
 
 use crate::Table;
 
@@ -22,18 +23,6 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 5_000_000)]
     pub increments: u64,
 }
-
-// ANCHOR: kernels
-/// Every counter kernel, in the order the book tells them.
-pub const KERNELS: [Kernel; 6] = [
-    racy::KERNEL,
-    mutex::C_KERNEL,
-    mutex::RUST_KERNEL,
-    atomic::KERNEL,
-    sharded::KERNEL,
-    sharded::UNPADDED_KERNEL,
-];
-// ANCHOR_END: kernels
 
 static ONE_TABLE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -83,7 +72,7 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
         "increments/s",
         "how",
     ]);
-    for kernel in &KERNELS {
+    for kernel in &kernels::ALL {
         let tally = (kernel.run)(&cfg);
         let lost = if tally.lost == 0 {
             "0".to_string()
@@ -136,7 +125,7 @@ mod tests {
     #[test]
     fn the_table_has_a_row_per_kernel_and_fixed_kernels_lose_nothing() {
         let table = counters_table(2, 1000).unwrap();
-        for kernel in &KERNELS {
+        for kernel in &kernels::ALL {
             let row = table
                 .lines()
                 .find(|l| l.starts_with(&format!("| {} ", kernel.name)))

@@ -268,7 +268,7 @@ const C_DRIVER_CASES: &[Case] = &[
     },
 ];
 
-/// Kernels from Rust threads through the FFI (`crates/harness/examples/tsan_kernels.rs`).
+/// Kernels from Rust threads through the FFI (`crates/kernels/examples/tsan_kernels.rs`).
 /// `mutex-rust` is not here: parking_lot parks threads with raw futex calls that TSan cannot
 /// see, so it would report the correct program as racy. loom checks that kernel instead.
 const RUST_CASES: &[Case] = &[
@@ -318,7 +318,7 @@ pub fn tsan(args: &TsanArgs) -> anyhow::Result<()> {
     let mut cargo_build = Command::new(cargo());
     cargo_build
         .current_dir(&root)
-        .args(["build", "--target-dir", "target/tsan", "-p", "harness"])
+        .args(["build", "--target-dir", "target/tsan", "-p", "kernels"])
         .args(["--example", "tsan_kernels"])
         .env("LAB_SANITIZE", "thread");
     println!("$ LAB_SANITIZE=thread {}", describe(&cargo_build));

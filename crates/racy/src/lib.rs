@@ -23,12 +23,12 @@
 //!
 //! Nothing asserts *how many* updates it loses: that depends on timing.
 
-mod global;
+mod leaf;
 
-pub use global::{RacyCounter, RacyGlobal};
+pub use leaf::{RacyCounter, RacyGlobal};
 
 #[cfg(loom)]
-pub use global::Model;
+pub use leaf::Model;
 
 use harness::{Config, Kernel, Tally};
 

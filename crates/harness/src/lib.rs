@@ -7,6 +7,8 @@
 //! - [`Config`] (the job) and [`Tally`] (expected, observed, lost, elapsed);
 //! - [`on_threads`] and [`each_thread`]: spawn one thread per slot, pin it to a core, start them
 //!   together, join them, and time it;
+//! - [`pin_to_core`] and [`core_for`]: worker `i` on core `i % cores`, the one pinning helper
+//!   (the benchmark suite's thread pools use it too);
 //! - [`sync`]: the `cfg(loom)` facade. In a normal build it is `std`/`parking_lot`; built with
 //!   `RUSTFLAGS="--cfg loom"` it is loom's model of them, so the kernels' locking, sharding,
 //!   joining and reducing code is the *same code* that loom explores;
@@ -17,12 +19,14 @@
 
 use std::time::Duration;
 
+mod cores;
 pub mod sync;
 mod threads;
 
 #[cfg(loom)]
 pub mod model;
 
+pub use cores::{CoreId, core_for, pin_to_core};
 pub use threads::{each_thread, on_threads};
 
 // ANCHOR: config

@@ -8,6 +8,8 @@
 //! join is the synchronization. The threads still contend for one cache line, so it scales worse
 //! than the sharded kernel (see the benchmark).
 
+#![forbid(unsafe_code)]
+
 mod leaf;
 
 pub use leaf::AtomicCounter;

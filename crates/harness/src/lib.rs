@@ -17,6 +17,8 @@
 //!
 //! `harness` depends on no kernel (and not on C): the kernel crates depend on it.
 
+#![forbid(unsafe_code)]
+
 use std::time::Duration;
 
 mod cores;

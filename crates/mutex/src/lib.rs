@@ -11,10 +11,15 @@
 //!   thread is ever inside the library, so the threads queue instead of running in parallel.
 //!   The benchmark shows the cost.
 //!
+//! `mutex` therefore depends on `racy` (for [`RacyCounter`], which the Rust lock wraps), the one
+//! kernel crate that uses another: `ffi`, `harness` ← `racy` ← `mutex` ← `kernels`.
+//!
 //! Both are exact: stress tests (`tests/stress.rs`), loom models (`tests/loom.rs`), and for the
 //! C lock ThreadSanitizer (`cargo xtask tsan`). The Rust lock is checked by loom only:
 //! `parking_lot` parks threads with raw futex calls, which ThreadSanitizer (gcc's runtime,
 //! uninstrumented Rust) cannot see, so it would call the correct program racy.
+
+#![forbid(unsafe_code)]
 
 mod leaf;
 

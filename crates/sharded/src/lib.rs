@@ -16,6 +16,8 @@
 //!   share no *data*, yet every write takes the whole line away from the other core: *false
 //!   sharing*. Same answer, several times slower (see the benchmark).
 
+#![forbid(unsafe_code)]
+
 mod leaf;
 
 use crossbeam_utils::CachePadded;

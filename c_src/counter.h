@@ -1,5 +1,6 @@
-/* counter.h: the shared-counter family. Each strategy owns one process-global counter, the way
- * many real C libraries keep state in globals. The reentrant variant keeps no global at all. */
+/* counter.h: the shared-counter family: racy, locked, atomic, reentrant. The first three each
+ * own one process-global counter, the way many real C libraries keep state in globals; the
+ * reentrant one keeps no global at all. */
 #ifndef LAB_COUNTER_H
 #define LAB_COUNTER_H
 

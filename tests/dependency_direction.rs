@@ -1,6 +1,6 @@
-//! Dependencies point one way, down the lesson path: `ffi` ← the harness and the processes ←
-//! the kernels ← the kernel registry ← the lessons ← the student's runner ← the maintainers'
-//! tools ← these tests. No workspace crate depends on a crate later in that path, not even as a
+//! Dependencies point one way, down the lesson path: `ffi` and the kernels' harness ← the
+//! kernels and the processes ← the kernel registry ← the lessons ← the student's runner ← the
+//! maintainers' tools ← these tests. No workspace crate depends on a crate later in that path, not even as a
 //! dev- or build-dependency, and every crate has a declared place in it.
 //!
 //! The path is stated once, in [`LAYERS`]; `cargo metadata` says what each crate really uses.

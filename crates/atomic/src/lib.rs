@@ -8,14 +8,16 @@
 //! join is the synchronization. The threads still contend for one cache line, so it scales worse
 //! than the sharded kernel (see the benchmark).
 
+#![forbid(unsafe_code)]
+
 mod leaf;
 
 pub use leaf::AtomicCounter;
 
-use counter::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 
 /// This kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "atomic",
     how: "C11 atomic fetch-add on one C global",
     exact: true,
@@ -36,7 +38,7 @@ pub fn run(cfg: &Config) -> Tally {
 pub fn run_with(counter: AtomicCounter, cfg: &Config) -> Tally {
     counter.reset();
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &counter, move |counter| {
+    let elapsed = harness::each_thread(cfg, &counter, move |counter| {
         for _ in 0..increments {
             counter.increment(); // one indivisible fetch-add: nothing to lose
         }

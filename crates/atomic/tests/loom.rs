@@ -8,8 +8,8 @@
 #![cfg(loom)]
 
 use atomic::AtomicCounter;
-use counter::Config;
-use counter::model::{bounded, exhaustive};
+use harness::Config;
+use harness::model::{bounded, exhaustive};
 
 fn atomic_is_exact(threads: usize, increments: u64) -> impl Fn() + Send + Sync + 'static {
     move || {

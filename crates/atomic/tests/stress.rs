@@ -4,5 +4,5 @@
 #[test]
 fn atomic_counts_exactly_at_2_4_8_threads() {
     // The only test in this binary: nothing else touches the C atomic global meanwhile.
-    counter::assert_exact_over_rounds(&atomic::STRATEGY, &[2, 4, 8], 25, 50_000);
+    harness::assert_exact_over_rounds(&atomic::KERNEL, &[2, 4, 8], 25, 50_000);
 }

@@ -76,7 +76,7 @@ fn atomic_counter_counts_exactly_on_one_thread() {
 }
 
 #[test]
-fn strategies_keep_separate_globals() {
+fn the_counters_keep_separate_globals() {
     let _g = lock_globals();
     let racy = RacyCounter::take().expect("no other handle exists");
     racy.reset();

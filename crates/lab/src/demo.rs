@@ -1,14 +1,15 @@
 //! `cargo lab demo`: the shared-counter job done every way, live, then threads against processes.
 //!
-//! The counter table runs each kernel once with its threads pinned to different cores, so they
-//! really run at the same time: the racy kernel visibly loses increments, the fixed ones are
-//! exact, and the time column shows what each fix costs. Timing is shown, never asserted.
+//! The counter table runs each kernel ([`kernels::ALL`], in the book's order) once with its
+//! threads pinned to different cores, so they really run at the same time: the racy kernel
+//! visibly loses increments, the fixed ones are exact, and the time column shows what each fix
+//! costs. Timing is shown, never asserted.
 
 use std::sync::Mutex;
 
 use anyhow::bail;
 use clap::Args;
-use counter::{Config, Strategy};
+use harness::Config;
 
 use crate::Table;
 
@@ -22,18 +23,6 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 5_000_000)]
     pub increments: u64,
 }
-
-// ANCHOR: strategies
-/// Every counter kernel, in the order the book tells them.
-pub const STRATEGIES: [Strategy; 6] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    mutex::RUST_STRATEGY,
-    atomic::STRATEGY,
-    sharded::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
-];
-// ANCHOR_END: strategies
 
 static ONE_TABLE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -83,8 +72,8 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
         "increments/s",
         "how",
     ]);
-    for strategy in &STRATEGIES {
-        let tally = (strategy.run)(&cfg);
+    for kernel in &kernels::ALL {
+        let tally = (kernel.run)(&cfg);
         let lost = if tally.lost == 0 {
             "0".to_string()
         } else {
@@ -95,13 +84,13 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
             )
         };
         table.row([
-            strategy.name.to_string(),
+            kernel.name.to_string(),
             grouped(tally.expected),
             grouped(tally.observed),
             lost,
             format!("{:.1} ms", tally.elapsed.as_secs_f64() * 1e3),
             per_second(tally.increments_per_sec()),
-            strategy.how.to_string(),
+            kernel.how.to_string(),
         ]);
     }
     Ok(table.render())
@@ -136,14 +125,14 @@ mod tests {
     #[test]
     fn the_table_has_a_row_per_kernel_and_fixed_kernels_lose_nothing() {
         let table = counters_table(2, 1000).unwrap();
-        for strategy in &STRATEGIES {
+        for kernel in &kernels::ALL {
             let row = table
                 .lines()
-                .find(|l| l.starts_with(&format!("| {} ", strategy.name)))
-                .unwrap_or_else(|| panic!("no row for {}:\n{table}", strategy.name));
+                .find(|l| l.starts_with(&format!("| {} ", kernel.name)))
+                .unwrap_or_else(|| panic!("no row for {}:\n{table}", kernel.name));
             let cells: Vec<&str> = row.split('|').map(str::trim).collect();
             assert_eq!(cells[2], "2,000", "{row}");
-            if strategy.exact {
+            if kernel.exact {
                 assert_eq!((cells[3], cells[4]), ("2,000", "0"), "{row}");
             }
         }

@@ -11,21 +11,26 @@
 //!   thread is ever inside the library, so the threads queue instead of running in parallel.
 //!   The benchmark shows the cost.
 //!
+//! `mutex` therefore depends on `racy` (for [`RacyCounter`], which the Rust lock wraps), the one
+//! kernel crate that uses another: `ffi`, `harness` ← `racy` ← `mutex` ← `kernels`.
+//!
 //! Both are exact: stress tests (`tests/stress.rs`), loom models (`tests/loom.rs`), and for the
 //! C lock ThreadSanitizer (`cargo xtask tsan`). The Rust lock is checked by loom only:
 //! `parking_lot` parks threads with raw futex calls, which ThreadSanitizer (gcc's runtime,
 //! uninstrumented Rust) cannot see, so it would call the correct program racy.
 
+#![forbid(unsafe_code)]
+
 mod leaf;
 
 pub use leaf::LockedCounter;
 
-use counter::sync::{Arc, Mutex};
-use counter::{Config, Strategy, Tally};
+use harness::sync::{Arc, Mutex};
+use harness::{Config, Kernel, Tally};
 use racy::RacyCounter;
 
 /// The C pthread-mutex kernel, for tables and benchmarks.
-pub const C_STRATEGY: Strategy = Strategy {
+pub const C_KERNEL: Kernel = Kernel {
     name: "mutex-c",
     how: "C global inside a pthread mutex",
     exact: true,
@@ -33,7 +38,7 @@ pub const C_STRATEGY: Strategy = Strategy {
 };
 
 /// The Rust-lock kernel, for tables and benchmarks.
-pub const RUST_STRATEGY: Strategy = Strategy {
+pub const RUST_KERNEL: Kernel = Kernel {
     name: "mutex-rust",
     how: "racy C global inside a parking_lot::Mutex (a global lock of your own)",
     exact: true,
@@ -54,7 +59,7 @@ pub fn run_c(cfg: &Config) -> Tally {
 pub fn run_c_with(counter: LockedCounter, cfg: &Config) -> Tally {
     counter.reset();
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &counter, move |counter| {
+    let elapsed = harness::each_thread(cfg, &counter, move |counter| {
         for _ in 0..increments {
             counter.increment(); // pthread_mutex_lock; load; add; store; unlock
         }
@@ -80,7 +85,7 @@ pub fn run_rust_with(handle: RacyCounter, cfg: &Config) -> Tally {
     // RacyCounter is Send but !Sync; Mutex<RacyCounter> is Sync: the lock makes sharing safe.
     let library = Arc::new(Mutex::new(handle));
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &library, move |library| {
+    let elapsed = harness::each_thread(cfg, &library, move |library| {
         for _ in 0..increments {
             library.lock().increment(); // one thread in the C library at a time
         }

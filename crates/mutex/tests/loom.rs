@@ -8,8 +8,8 @@
 //! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p mutex --test loom`).
 #![cfg(loom)]
 
-use counter::Config;
-use counter::model::{bounded, exhaustive};
+use harness::Config;
+use harness::model::{bounded, exhaustive};
 use mutex::LockedCounter;
 use racy::{Model, RacyCounter};
 

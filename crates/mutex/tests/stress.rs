@@ -10,11 +10,11 @@ static ONE_JOB_AT_A_TIME: Mutex<()> = Mutex::new(());
 #[test]
 fn c_mutex_counts_exactly_at_2_4_8_threads() {
     let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    counter::assert_exact_over_rounds(&mutex::C_STRATEGY, &[2, 4, 8], 25, 20_000);
+    harness::assert_exact_over_rounds(&mutex::C_KERNEL, &[2, 4, 8], 25, 20_000);
 }
 
 #[test]
 fn rust_mutex_around_racy_counts_exactly_at_2_4_8_threads() {
     let _one = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    counter::assert_exact_over_rounds(&mutex::RUST_STRATEGY, &[2, 4, 8], 25, 20_000);
+    harness::assert_exact_over_rounds(&mutex::RUST_KERNEL, &[2, 4, 8], 25, 20_000);
 }

@@ -23,17 +23,17 @@
 //!
 //! Nothing asserts *how many* updates it loses: that depends on timing.
 
-mod global;
+mod leaf;
 
-pub use global::{RacyCounter, RacyGlobal};
+pub use leaf::{RacyCounter, RacyGlobal};
 
 #[cfg(loom)]
-pub use global::Model;
+pub use leaf::Model;
 
-use counter::{Config, Strategy, Tally};
+use harness::{Config, Kernel, Tally};
 
 /// This kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "racy",
     how: "racy C global, no lock (unsound on purpose)",
     exact: false,
@@ -56,7 +56,7 @@ pub fn run_with(handle: RacyCounter, cfg: &Config) -> Tally {
     handle.reset();
     let global = RacyGlobal::of(&handle);
     let increments = cfg.increments;
-    let elapsed = counter::each_thread(cfg, &global, move |global| {
+    let elapsed = harness::each_thread(cfg, &global, move |global| {
         for _ in 0..increments {
             // UNSOUND ON PURPOSE: every thread runs this at the same time, so the C code's load
             // and store interleave: A loads 5, B loads 5, A stores 6, B stores 6, and one of the

@@ -1,11 +1,11 @@
 //! loom models of the racy kernel: loom must *find* the bug, by its message.
 //!
 //! The kernel code (`racy::run_with`) is the same as in the real build; only the C call is
-//! replaced by a model of its memory effect (see `src/global.rs`).
+//! replaced by a model of its memory effect (see `src/leaf.rs`).
 //! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p racy --test loom`).
 #![cfg(loom)]
 
-use counter::Config;
+use harness::Config;
 use racy::{Model, RacyCounter};
 
 // ANCHOR: racy_loom

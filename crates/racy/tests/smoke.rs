@@ -2,7 +2,7 @@
 //! depend on timing): `cargo lab demo` shows them, loom and ThreadSanitizer prove the race.
 #![cfg(not(loom))]
 
-use counter::Config;
+use harness::Config;
 
 #[test]
 fn racy_kernel_is_exact_on_one_thread() {

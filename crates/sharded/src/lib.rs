@@ -16,13 +16,15 @@
 //!   share no *data*, yet every write takes the whole line away from the other core: *false
 //!   sharing*. Same answer, several times slower (see the benchmark).
 
+#![forbid(unsafe_code)]
+
 mod leaf;
 
-use counter::{Config, Strategy, Tally};
 use crossbeam_utils::CachePadded;
+use harness::{Config, Kernel, Tally};
 
 /// The padded kernel, for tables and benchmarks.
-pub const STRATEGY: Strategy = Strategy {
+pub const KERNEL: Kernel = Kernel {
     name: "sharded",
     how: "per-thread padded counters, reentrant C increment, summed after join",
     exact: true,
@@ -30,7 +32,7 @@ pub const STRATEGY: Strategy = Strategy {
 };
 
 /// The false-sharing kernel, for tables and benchmarks.
-pub const UNPADDED_STRATEGY: Strategy = Strategy {
+pub const UNPADDED_KERNEL: Kernel = Kernel {
     name: "sharded-unpadded",
     how: "per-thread counters packed in one cache line (false sharing)",
     exact: true,
@@ -42,7 +44,7 @@ pub const UNPADDED_STRATEGY: Strategy = Strategy {
 pub fn run(cfg: &Config) -> Tally {
     let mut slots = vec![CachePadded::new(0u64); cfg.threads];
     let increments = cfg.increments;
-    let elapsed = counter::on_threads(cfg.pin, &(), slots.iter_mut(), move |(), slot| {
+    let elapsed = harness::on_threads(cfg.pin, &(), slots.iter_mut(), move |(), slot| {
         for _ in 0..increments {
             leaf::increment_r(slot); // my counter, my thread: nothing shared, nothing to lock
         }
@@ -66,7 +68,7 @@ pub fn run_unpadded(cfg: &Config) -> Tally {
     // Disjoint `&mut u64` into the same lines: safe, and falsely shared.
     let slots = lines.iter_mut().flat_map(|line| line.0.iter_mut());
     let increments = cfg.increments;
-    let elapsed = counter::on_threads(cfg.pin, &(), slots.take(cfg.threads), move |(), slot| {
+    let elapsed = harness::on_threads(cfg.pin, &(), slots.take(cfg.threads), move |(), slot| {
         for _ in 0..increments {
             leaf::increment_r(slot);
         }

@@ -8,8 +8,8 @@
 //! Run: `cargo xtask loom` (or `RUSTFLAGS="--cfg loom" cargo test -p sharded --test loom`).
 #![cfg(loom)]
 
-use counter::model::{bounded, exhaustive};
-use counter::{Config, Tally};
+use harness::model::{bounded, exhaustive};
+use harness::{Config, Tally};
 
 fn sharded_is_exact(
     kernel: fn(&Config) -> Tally,

@@ -12,17 +12,17 @@
 //! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
 //! book is typed by hand). `--quick` writes into `target/bench-quick/` instead, with small sizes,
 //! for CI; both modes then check that every file was produced, is not empty, and parses.
-//! Deeper per-kernel digging: the criterion benches in each crate (`cargo bench -p counter`).
+//! Deeper digging: the crates' criterion benches (`cargo bench -p kernels`, `-p isolated`).
 
 pub mod arrays;
 pub mod calls;
 pub mod counters;
 pub mod figures;
-pub mod harness;
 pub mod machine;
 pub mod processes;
 pub mod python;
 pub mod report;
+pub mod sampling;
 pub mod verify;
 
 use std::path::PathBuf;
@@ -32,8 +32,8 @@ use anyhow::Context;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use harness::Measurement;
 use report::{Results, Skipped};
+use sampling::Measurement;
 
 /// Options for `cargo xtask bench`.
 #[derive(Debug, Args)]
@@ -63,9 +63,9 @@ pub struct Sizes {
     pub call_samples: usize,
     /// `square_array` sizes (elements) and timed runs at each.
     pub arrays: Vec<(usize, usize)>,
-    /// Increments per thread for the counter strategies.
+    /// Increments per thread for the counter kernels.
     pub counter_increments: u64,
-    /// Timed runs per counter strategy and thread count.
+    /// Timed runs per counter kernel and thread count.
     pub counter_samples: usize,
     /// Items for the per-item against batched comparison.
     pub process_items: usize,
@@ -216,14 +216,14 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let inline = find(&calls, "call_rust_inline_square").context("no inline baseline")?;
     let wide = find(&calls, "call_rust_c_square_wide").context("no C call")?;
     let checked = find(&calls, "call_rust_c_square").context("no checked C call")?;
-    results.ratios.push(harness::ratio(
+    results.ratios.push(sampling::ratio(
         "call_c_vs_inline",
         "Rust → C call ÷ inlined Rust (the price of not inlining)",
         &wide,
         &inline,
     ));
     results.ratios.push(
-        harness::ratio(
+        sampling::ratio(
             "call_c_target_2ns",
             "2 ns ÷ Rust → C call (≥ 1: the call costs ≤ 2 ns)",
             &Measurement::new("two_ns", calls::GROUP, "2 ns", "ns/call", false, vec![2.0])?,

@@ -69,36 +69,25 @@ const C_DRIVER_CASES: &[Case] = &[
     },
 ];
 
-/// Kernels from Rust threads through the FFI (`crates/counter/examples/tsan_kernels.rs`).
-/// `mutex-rust` is not here: parking_lot parks threads with raw futex calls that TSan cannot
-/// see, so it would report the correct program as racy. loom checks that kernel instead.
-const RUST_CASES: &[Case] = &[
-    Case {
-        from: "Rust threads",
-        kernel: "racy",
-        expect: Verdict::Race,
-    },
-    Case {
-        from: "Rust threads",
-        kernel: "mutex-c",
-        expect: Verdict::Clean,
-    },
-    Case {
-        from: "Rust threads",
-        kernel: "atomic",
-        expect: Verdict::Clean,
-    },
-    Case {
-        from: "Rust threads",
-        kernel: "sharded",
-        expect: Verdict::Clean,
-    },
-    Case {
-        from: "Rust threads",
-        kernel: "sharded-unpadded",
-        expect: Verdict::Clean,
-    },
-];
+/// Kernels from Rust threads through the FFI (`crates/kernels/examples/tsan_kernels.rs`): every
+/// kernel of [`kernels::ALL`] that TSan can judge, which must be reported exactly when it is not
+/// exact. `mutex-rust` is not among them: parking_lot parks threads with raw futex calls that
+/// TSan cannot see, so it would report the correct program as racy. loom checks that kernel.
+fn rust_cases() -> Vec<Case> {
+    kernels::ALL
+        .iter()
+        .filter(|k| kernels::tsan_can_judge(k))
+        .map(|k| Case {
+            from: "Rust threads",
+            kernel: k.name,
+            expect: if k.exact {
+                Verdict::Clean
+            } else {
+                Verdict::Race
+            },
+        })
+        .collect()
+}
 // ANCHOR_END: tsan_cases
 
 /// TSan's exit code when it reported something.
@@ -119,7 +108,7 @@ pub fn run(args: &TsanArgs) -> anyhow::Result<()> {
     let mut cargo_build = Command::new(cargo());
     cargo_build
         .current_dir(&root)
-        .args(["build", "--target-dir", "target/tsan", "-p", "counter"])
+        .args(["build", "--target-dir", "target/tsan", "-p", "kernels"])
         .args(["--example", "tsan_kernels"])
         .env("LAB_SANITIZE", "thread");
     println!("$ LAB_SANITIZE=thread {}", describe(&cargo_build));
@@ -132,7 +121,7 @@ pub fn run(args: &TsanArgs) -> anyhow::Result<()> {
     let counts = [args.threads.to_string(), args.increments.to_string()];
     let mut table = tsan_table();
     let mut wrong = check_cases(&driver, C_DRIVER_CASES, &counts, &mut table)?;
-    wrong.extend(check_cases(&example, RUST_CASES, &counts, &mut table)?);
+    wrong.extend(check_cases(&example, &rust_cases(), &counts, &mut table)?);
     println!("\n{}", table.render());
     println!(
         "mutex-rust (parking_lot around the racy C call) is checked by loom only: parking_lot's \

@@ -6,9 +6,9 @@
 use std::collections::BTreeSet;
 
 use xtask::bench::figures::{FIGURES, write_figures};
-use xtask::bench::harness::{Measurement, ratio};
 use xtask::bench::machine::Machine;
 use xtask::bench::report::{GROUPS, Results, Skipped, write_tables};
+use xtask::bench::sampling::{Measurement, ratio};
 use xtask::bench::verify::check_file;
 
 fn machine() -> Machine {

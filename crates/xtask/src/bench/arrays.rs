@@ -8,7 +8,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::Sizes;
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample_each, time};
+use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample_each, time};
 
 /// The group name (table `arrays.md`, figure `arrays.svg`).
 pub const GROUP: &str = "arrays";

@@ -3,7 +3,7 @@
 use std::hint::black_box;
 
 use super::Sizes;
-use super::harness::{Measurement, Plan, sample_each, time};
+use super::sampling::{Measurement, Plan, sample_each, time};
 
 /// The group name (table `calls.md`, figure `calls.svg`).
 pub const GROUP: &str = "calls";

@@ -1,10 +1,11 @@
-//! The counter strategies at 1, 2 and 4 threads: throughput and lost updates, through the
-//! kernel crates' own entry points (`counter::Strategy`), threads pinned to cores.
+//! The counter kernels at 1, 2 and 4 threads: throughput and lost updates, through the
+//! kernel crates' own entry points (`harness::Kernel`), every kernel of the one list
+//! (`kernels::ALL`, shared with the demo), threads pinned to cores.
 
-use counter::Config;
+use harness::Config;
 
 use super::Sizes;
-use super::harness::{Measurement, Ratio, ratio};
+use super::sampling::{Measurement, Ratio, ratio};
 
 /// The group name (table `counters.md`, figure `counters.svg`).
 pub const GROUP: &str = "counters";
@@ -12,10 +13,7 @@ pub const GROUP: &str = "counters";
 /// Thread counts, as in the issue: 1, 2, and more threads than the reference machine's cores.
 pub const THREADS: [usize; 3] = [1, 2, 4];
 
-/// Every kernel, from the crates that implement them (the one list, shared with the demo).
-pub use lab::demo::STRATEGIES;
-
-/// Runs every strategy at every thread count: M increments/s, and % of increments lost.
+/// Runs every kernel at every thread count: M increments/s, and % of increments lost.
 pub fn run(
     sizes: &Sizes,
     tick: &mut dyn FnMut(&str),
@@ -24,18 +22,18 @@ pub fn run(
     let mut lost_ms = Vec::new();
     for threads in THREADS {
         tick(&format!(
-            "counters: every strategy on {threads} thread(s), round-robin"
+            "counters: every kernel on {threads} thread(s), round-robin"
         ));
         let cfg = Config::new(threads, sizes.counter_increments);
-        for s in STRATEGIES {
+        for s in kernels::ALL {
             (s.run)(&cfg); // warm-up: threads, caches, the lock's first contention
         }
-        // rates[i], lost[i]: per run of STRATEGIES[i]. Round-robin, so that noise from other
-        // programs hits every strategy alike.
-        let mut rates = vec![Vec::new(); STRATEGIES.len()];
-        let mut lost = vec![Vec::new(); STRATEGIES.len()];
+        // rates[i], lost[i]: per run of kernels::ALL[i]. Round-robin, so that noise from other
+        // programs hits every kernel alike.
+        let mut rates = vec![Vec::new(); kernels::ALL.len()];
+        let mut lost = vec![Vec::new(); kernels::ALL.len()];
         for _ in 0..sizes.counter_samples {
-            for (i, s) in STRATEGIES.iter().enumerate() {
+            for (i, s) in kernels::ALL.iter().enumerate() {
                 // Timed here, around the whole job (spawn, pin, work, join), not with the
                 // tally's own clock: that one starts on the main thread after the start
                 // barrier, and on a busy machine the main thread can be scheduled only after
@@ -55,7 +53,7 @@ pub fn run(
                 lost[i].push(tally.lost_fraction() * 100.0);
             }
         }
-        for ((s, rates), lost) in STRATEGIES.iter().zip(rates).zip(lost) {
+        for ((s, rates), lost) in kernels::ALL.iter().zip(rates).zip(lost) {
             let name = s.name.replace('-', "_");
             let plural = if threads == 1 { "" } else { "s" };
             ms.push(Measurement::new(
@@ -78,12 +76,12 @@ pub fn run(
             }
         }
     }
-    // Each strategy on 2 threads against the single-thread baseline: the plain (racy) increment
+    // Each kernel on 2 threads against the single-thread baseline: the plain (racy) increment
     // on one thread, where nothing can race.
     let find = |id: &str| ms.iter().find(|m| m.id == id).cloned();
     let base = find("counter_racy_1t").ok_or_else(|| anyhow::anyhow!("no 1-thread baseline"))?;
     let mut ratios = Vec::new();
-    for s in STRATEGIES {
+    for s in kernels::ALL {
         let id = format!("counter_{}_2t", s.name.replace('-', "_"));
         if let Some(m) = find(&id) {
             ratios.push(ratio(

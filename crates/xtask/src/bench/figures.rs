@@ -42,7 +42,7 @@ pub const FIGURES: &[(&str, &str, Shows, &str)] = &[
         "counters.svg",
         "counters",
         Shows::Unit("M increments/s"),
-        "Counter strategies: total increments per second (higher is better)",
+        "Counter kernels: total increments per second (higher is better)",
     ),
     (
         "counters_lost.svg",

@@ -1,6 +1,6 @@
 //! Threads against processes, pipes against shared memory, per-item against batched: the
-//! `isolated` crate's pool and jobs, timed by this harness (so every figure has its min–max and
-//! run count, like the rest of the suite). It is the only harness that measures them.
+//! `isolated` crate's pool and jobs, timed by the suite's sampling (so every figure has its
+//! min–max and run count, like the rest of the suite). It is the only harness that measures them.
 
 use std::hint::black_box;
 
@@ -10,7 +10,7 @@ use isolated::{Pool, PoolConfig, Task, TempSharedF64s};
 
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
+use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 
 /// The group name (table `processes.md`, figure `processes.svg`).
 pub const GROUP: &str = "processes";

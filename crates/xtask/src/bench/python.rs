@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use super::Sizes;
 use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
-use super::harness::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
+use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 use lab::proc::{self, Output};
 
 /// The group name (table `python.md`, figure `python.svg`).

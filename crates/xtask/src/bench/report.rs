@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 
-use super::harness::{Measurement, Ratio};
 use super::machine::Machine;
+use super::sampling::{Measurement, Ratio};
 
 /// Everything one `cargo xtask bench` run measured.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -39,7 +39,7 @@ pub struct Skipped {
 /// The comparisons, in the order the report shows them, with their headings.
 pub const GROUPS: &[(&str, &str)] = &[
     ("calls", "Rust → C call cost"),
-    ("counters", "Counter strategies at 1, 2 and 4 threads"),
+    ("counters", "Counter kernels at 1, 2 and 4 threads"),
     ("arrays", "square_array against the memcpy ceiling"),
     (
         "processes",

@@ -30,11 +30,6 @@ where
     use std::time::Instant;
 
     let slots: Vec<&mut Sl> = slots.into_iter().collect();
-    let cores = if pin {
-        core_affinity::get_core_ids().unwrap_or_default()
-    } else {
-        Vec::new()
-    };
     // Every thread waits here, so they start together. Each one reads the clock itself, after
     // the barrier and after its work: the run's time is from the first start to the last finish.
     // (Reading the clock on this thread instead would under-report whenever it is descheduled
@@ -45,11 +40,10 @@ where
             .into_iter()
             .enumerate()
             .map(|(i, slot)| {
-                let core = cores.get(i % cores.len().max(1)).copied();
                 let (work, start_line) = (&work, &start_line);
                 s.spawn(move || {
-                    if let Some(core) = core {
-                        core_affinity::set_for_current(core);
+                    if pin {
+                        crate::pin_to_core(i); // core i % cores; left unpinned if the OS says no
                     }
                     start_line.wait();
                     let started = Instant::now();

@@ -1,5 +1,6 @@
-//! The in-process harness: warm-up, N timed samples, medians with min–max, ratios of medians,
-//! and threads pinned to cores.
+//! The suite's sampling: warm-up, N timed samples, medians with min–max, ratios of medians,
+//! and thread pools pinned to cores (through `harness::pin_to_core`, the lab's one pinning
+//! helper).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -208,28 +209,13 @@ impl Ratio {
     }
 }
 
-/// The cores to pin worker `i` of `n` to: round-robin over the machine's cores. `None` when the
-/// OS does not tell us (then threads are left unpinned, and the report says so).
-pub fn core_for(i: usize) -> Option<core_affinity::CoreId> {
-    let ids = core_affinity::get_core_ids()?;
-    if ids.is_empty() {
-        return None;
-    }
-    Some(ids[i % ids.len()])
-}
-
-/// Pins the calling thread to core `i % cores`; returns whether it worked.
-pub fn pin(i: usize) -> bool {
-    core_for(i).is_some_and(core_affinity::set_for_current)
-}
-
 /// A rayon pool of `threads` threads, thread `i` pinned to core `i % cores`.
 pub fn pinned_pool(threads: usize) -> anyhow::Result<rayon::ThreadPool> {
     Ok(rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .thread_name(|i| format!("bench-{i}"))
         .start_handler(|i| {
-            pin(i);
+            harness::pin_to_core(i);
         })
         .build()?)
 }

@@ -1,4 +1,4 @@
-//! # `counter`: the harness every counter kernel shares
+//! # `harness`: what every counter kernel shares
 //!
 //! The lab's shared-counter job is always the same: `threads` threads each add `increments` to
 //! a counter that lives in C. The kernel crates (`racy`, `mutex`, `atomic`, `sharded`) differ only
@@ -7,20 +7,28 @@
 //! - [`Config`] (the job) and [`Tally`] (expected, observed, lost, elapsed);
 //! - [`on_threads`] and [`each_thread`]: spawn one thread per slot, pin it to a core, start them
 //!   together, join them, and time it;
+//! - [`pin_to_core`] and [`core_for`]: worker `i` on core `i % cores`, the one pinning helper
+//!   (the benchmark suite's thread pools use it too);
 //! - [`sync`]: the `cfg(loom)` facade. In a normal build it is `std`/`parking_lot`; built with
 //!   `RUSTFLAGS="--cfg loom"` it is loom's model of them, so the kernels' locking, sharding,
 //!   joining and reducing code is the *same code* that loom explores;
-//! - [`Strategy`]: a kernel's name and entry point, so the demo, the tests and the benchmark list
-//!   the kernels without repeating what each one is.
+//! - [`Kernel`]: a kernel's name, how it works, whether it must be exact, and its entry point.
+//!   Each kernel crate exports its own; the `kernels` crate lists them all, once.
+//!
+//! `harness` depends on no kernel (and not on C): the kernel crates depend on it.
+
+#![forbid(unsafe_code)]
 
 use std::time::Duration;
 
+mod cores;
 pub mod sync;
 mod threads;
 
 #[cfg(loom)]
 pub mod model;
 
+pub use cores::{CoreId, core_for, pin_to_core};
 pub use threads::{each_thread, on_threads};
 
 // ANCHOR: config
@@ -101,7 +109,7 @@ impl Tally {
 
 /// A counter kernel: what it is called and how to run it.
 #[derive(Debug, Clone, Copy)]
-pub struct Strategy {
+pub struct Kernel {
     /// Short name, as in tables and benchmark ids (`racy`, `mutex-c`, ...).
     pub name: &'static str,
     /// One line: how the threads reach the counter.
@@ -113,22 +121,22 @@ pub struct Strategy {
 }
 
 // ANCHOR: exact_over_rounds
-/// Stress check for a thread-safe kernel: runs `strategy` `rounds` times at each thread count
+/// Stress check for a thread-safe kernel: runs `kernel` `rounds` times at each thread count
 /// and panics, naming the run, unless every total is exact. Never use it on the racy kernel:
 /// how much that one loses depends on timing.
 pub fn assert_exact_over_rounds(
-    strategy: &Strategy,
+    kernel: &Kernel,
     threads: &[usize],
     rounds: usize,
     increments: u64,
 ) {
     for &n in threads {
         for round in 1..=rounds {
-            let tally = (strategy.run)(&Config::new(n, increments));
+            let tally = (kernel.run)(&Config::new(n, increments));
             assert_eq!(
                 tally.observed, tally.expected,
                 "{}: {n} threads x {increments}, round {round} of {rounds}: lost {}",
-                strategy.name, tally.lost
+                kernel.name, tally.lost
             );
         }
     }

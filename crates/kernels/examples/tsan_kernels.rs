@@ -8,34 +8,37 @@
 //! tsan_kernels racy|mutex-c|atomic|sharded|sharded-unpadded [threads] [increments]
 //! ```
 //!
-//! `mutex-rust` is refused: its lock is `parking_lot`'s, which parks threads with raw futex
-//! calls that TSan cannot see, so TSan would report the correct program as racy. loom checks it.
+//! The kernels are [`kernels::ALL`] that [`kernels::tsan_can_judge`]. `mutex-rust` is refused:
+//! its lock is `parking_lot`'s, which parks threads with raw futex calls that TSan cannot see,
+//! so TSan would report the correct program as racy. loom checks it.
 
 use std::process::ExitCode;
 
-use counter::{Config, Strategy};
-
-const UNDER_TSAN: [Strategy; 5] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    atomic::STRATEGY,
-    sharded::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
-];
+use harness::Config;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let names: Vec<&str> = UNDER_TSAN.iter().map(|s| s.name).collect();
-    let Some(strategy) = args
-        .first()
-        .and_then(|name| UNDER_TSAN.iter().find(|s| s.name == name))
-    else {
+    let names: Vec<&str> = kernels::ALL
+        .iter()
+        .filter(|k| kernels::tsan_can_judge(k))
+        .map(|k| k.name)
+        .collect();
+    let Some(kernel) = args.first().and_then(|name| kernels::find(name)) else {
         eprintln!(
             "usage: tsan_kernels {} [threads] [increments]",
             names.join("|")
         );
         return ExitCode::from(2);
     };
+    if !kernels::tsan_can_judge(kernel) {
+        eprintln!(
+            "tsan_kernels: ThreadSanitizer cannot judge {}: it cannot see the synchronization \
+             that kernel uses (loom checks it). Kernels it can judge: {}",
+            kernel.name,
+            names.join(", ")
+        );
+        return ExitCode::from(2);
+    }
     let number = |i: usize, default: u64| -> Option<u64> {
         args.get(i).map_or(Some(default), |a| a.parse().ok())
     };
@@ -43,10 +46,10 @@ fn main() -> ExitCode {
         eprintln!("tsan_kernels: threads and increments must be whole numbers");
         return ExitCode::from(2);
     };
-    let tally = (strategy.run)(&Config::new(threads as usize, increments));
+    let tally = (kernel.run)(&Config::new(threads as usize, increments));
     println!(
         "{}: expected={} observed={} lost={}",
-        strategy.name, tally.expected, tally.observed, tally.lost
+        kernel.name, tally.expected, tally.observed, tally.lost
     );
     ExitCode::SUCCESS
 }

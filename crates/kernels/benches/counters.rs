@@ -1,10 +1,10 @@
-//! Criterion benchmark: increments per second of every counter kernel at 1, 2 and 4 threads
-//! (4 oversubscribes a 2-core machine), threads pinned, as ratios to a single-thread plain
-//! increment measured in the same run.
+//! Criterion benchmark: increments per second of every counter kernel ([`kernels::ALL`]) at 1, 2
+//! and 4 threads (4 oversubscribes a 2-core machine), threads pinned, as ratios to a
+//! single-thread plain increment measured in the same run.
 //!
 //! ```sh
-//! cargo bench -p counter --bench strategies            # about a minute
-//! LAB_BENCH_QUICK=1 cargo bench -p counter --bench strategies   # a few seconds, for CI
+//! cargo bench -p kernels --bench counters            # about a minute
+//! LAB_BENCH_QUICK=1 cargo bench -p kernels --bench counters   # a few seconds, for CI
 //! ```
 //!
 //! One criterion iteration is one increment *per thread*: `iter_custom(iters)` runs the kernel
@@ -18,20 +18,11 @@ use std::hint::black_box;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use counter::{Config, Strategy};
 use criterion::{BenchmarkId, Criterion, Throughput};
+use harness::Config;
 
-// ANCHOR: strategies
-const STRATEGIES: [Strategy; 6] = [
-    racy::STRATEGY,
-    mutex::C_STRATEGY,
-    mutex::RUST_STRATEGY,
-    atomic::STRATEGY,
-    sharded::STRATEGY,
-    sharded::UNPADDED_STRATEGY,
-];
+/// Threads per kernel: one, one per core, and more threads than cores.
 const THREADS: [usize; 3] = [1, 2, 4];
-// ANCHOR_END: strategies
 
 /// The baseline's benchmark id: one thread, the reentrant C increment on a local, no harness.
 const PLAIN: &str = "plain-1-thread";
@@ -40,6 +31,7 @@ const PLAIN: &str = "plain-1-thread";
 /// for warm-up first, then once per sample; the last `sample_size` entries are the samples.
 static SAMPLES: Mutex<BTreeMap<String, Vec<(u64, Duration)>>> = Mutex::new(BTreeMap::new());
 
+/// Keeps one sample of benchmark `id` and hands criterion its time back.
 fn record(id: &str, increments: u64, elapsed: Duration) -> Duration {
     SAMPLES
         .lock()
@@ -50,12 +42,15 @@ fn record(id: &str, increments: u64, elapsed: Duration) -> Duration {
     elapsed
 }
 
+/// `LAB_BENCH_QUICK` set (to anything but `0`): short warm-up and measurement, for CI.
 fn quick() -> bool {
     std::env::var_os("LAB_BENCH_QUICK").is_some_and(|v| v != "0")
 }
 
+/// Samples per benchmark.
 const SAMPLE_SIZE: usize = 10;
 
+/// The criterion group `counters`: the plain baseline, then every kernel at every thread count.
 fn counters(c: &mut Criterion) {
     let mut group = c.benchmark_group("counters");
     group.sample_size(SAMPLE_SIZE);
@@ -87,15 +82,15 @@ fn counters(c: &mut Criterion) {
 
     for threads in THREADS {
         group.throughput(Throughput::Elements(threads as u64));
-        for strategy in STRATEGIES {
-            let id = format!("{}/{threads}", strategy.name);
+        for kernel in kernels::ALL {
+            let id = format!("{}/{threads}", kernel.name);
             group.bench_with_input(
-                BenchmarkId::new(strategy.name, threads),
+                BenchmarkId::new(kernel.name, threads),
                 &threads,
                 |b, &threads| {
                     b.iter_custom(|iters| {
-                        let tally = (strategy.run)(&Config::new(threads, iters));
-                        if strategy.exact {
+                        let tally = (kernel.run)(&Config::new(threads, iters));
+                        if kernel.exact {
                             assert_eq!(tally.lost, 0, "{id} lost increments");
                         }
                         record(&id, tally.expected, tally.elapsed)
@@ -118,6 +113,7 @@ fn median_rate(samples: &[(u64, Duration)]) -> f64 {
     rates[rates.len() / 2]
 }
 
+/// The ratio table (medians over the plain baseline) and the lab's targets, in Markdown.
 fn ratio_report() -> String {
     let samples = SAMPLES.lock().unwrap();
     let rate = |id: &str| samples.get(id).map(|s| median_rate(s)).unwrap_or(f64::NAN);
@@ -131,15 +127,15 @@ fn ratio_report() -> String {
     ));
     out.push_str("| kernel | 1 thread | 2 threads | 4 threads (oversubscribed) |\n");
     out.push_str("| --- | --- | --- | --- |\n");
-    for strategy in STRATEGIES {
+    for kernel in kernels::ALL {
         let cells: Vec<String> = THREADS
             .iter()
             .map(|t| {
-                let r = rate(&format!("{}/{t}", strategy.name));
+                let r = rate(&format!("{}/{t}", kernel.name));
                 format!("{:.0} M/s ({:.2}x)", r / 1e6, r / plain)
             })
             .collect();
-        out.push_str(&format!("| {} | {} |\n", strategy.name, cells.join(" | ")));
+        out.push_str(&format!("| {} | {} |\n", kernel.name, cells.join(" | ")));
     }
 
     // ANCHOR: targets
@@ -181,6 +177,7 @@ fn ratio_report() -> String {
     out
 }
 
+/// Runs criterion, then prints the ratio table and writes it to `target/criterion/`.
 fn main() {
     let mut criterion = Criterion::default().configure_from_args();
     counters(&mut criterion);

@@ -5,6 +5,8 @@
 //!
 //! The types the tests check are defined here, so the exercise cannot change them.
 
+#![forbid(unsafe_code)]
+
 // ANCHOR: overflow
 /// The input at `index` is `value`, and `value²` does not fit in a C `int`: calling C's
 /// `square` on it would be undefined behaviour.

@@ -8,6 +8,8 @@
 //! in [`model`] they are loom's, and loom runs it on Rust models of the C counters, trying
 //! every interleaving of the threads.
 
+#![forbid(unsafe_code)]
+
 // ANCHOR: counter_trait
 /// What the exercise needs from a counter: the interface of the C counter family.
 pub trait Counter: Send + Sync + 'static {

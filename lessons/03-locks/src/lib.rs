@@ -7,6 +7,8 @@
 //! library's locks and C's real racy counter, in [`model`] with loom's locks and a Rust model
 //! of that counter, so loom can try every interleaving.
 
+#![forbid(unsafe_code)]
+
 // ANCHOR: facade
 /// The exercise with `loom::sync`, and `Racy` = [`RacyCounterModel`], for `tests/loom_model.rs`.
 pub mod model;

@@ -8,6 +8,8 @@
 //! `lab_atomic_increment` is one `atomic_fetch_add_explicit`; the Rust atomics here have the
 //! same memory effects, and the lesson writes the Rust side of both strategies.
 
+#![forbid(unsafe_code)]
+
 // ANCHOR: facade
 /// The exercise with `loom::sync`, for `tests/loom_model.rs`.
 pub mod model;

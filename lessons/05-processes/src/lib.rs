@@ -9,6 +9,8 @@
 //! no lock is needed. The full version, with a pool, request frames, deadlines and retries,
 //! is the `isolated` crate; the exercise's last part uses its pool.
 
+#![forbid(unsafe_code)]
+
 use std::path::Path;
 use std::process::{Command, Stdio};
 

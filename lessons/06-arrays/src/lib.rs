@@ -7,6 +7,8 @@
 //! `ffi::square_array` plus two counters the tests read: how many times the code crossed into
 //! C, and how many of those crossings ran outside rayon's thread pool.
 
+#![forbid(unsafe_code)]
+
 // ANCHOR: c_facade
 /// `ffi::square_array`, counted.
 pub mod c {

@@ -8,6 +8,8 @@
 //! store) and [`FetchAddIds`] (the fix: one atomic fetch-add). Your model must tell them apart:
 //! pass on the fixed kernel, and make loom find the duplicate id in the broken one.
 
+#![forbid(unsafe_code)]
+
 use std::sync::atomic::Ordering;
 
 use loom::sync::atomic::AtomicU64;

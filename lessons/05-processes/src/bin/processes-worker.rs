@@ -3,6 +3,8 @@
 //! It takes C's racy counter (sound here: this process has one thread), increments it, and
 //! writes one 12-byte reply on stdout: `LAB1` then the count as a little-endian `u64`.
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 
 use processes::{MAGIC, REPLY_LEN};

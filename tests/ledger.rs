@@ -39,7 +39,7 @@ fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
 fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
     // The same check over a copy of the book whose only fragment names a test that does not
     // exist and leaves every required claim out: it must report both kinds of problem.
-    let dir = xtask::book::TempDir::new("ledger-test").expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
     let src = dir.path().join("src");
     std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
     std::fs::write(

@@ -6,6 +6,7 @@
 pub mod browser;
 pub mod html;
 pub mod ledger;
+pub mod server;
 pub mod source;
 
 use std::fs;
@@ -136,7 +137,7 @@ fn browser_check(
         );
     };
     let chrome = browser::Browser::new(exe);
-    let server = browser::Server::start(&book.out).context("cannot start a local server")?;
+    let server = server::Server::start(&book.out).context("cannot start a local server")?;
     let mut problems = Vec::new();
     let mut pages: Vec<(String, Option<usize>)> = chapters
         .iter()
@@ -218,33 +219,5 @@ fn report(problems: &[Problem]) {
     eprintln!("\nbook check: {} problem(s):", problems.len());
     for p in problems {
         eprintln!("  - {p}");
-    }
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-#[derive(Debug)]
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// Creates `<tmp>/lab-<label>-<pid>-<n>`.
-    pub fn new(label: &str) -> std::io::Result<Self> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("lab-{label}-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p)?;
-        Ok(TempDir(p))
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }

@@ -378,8 +378,8 @@ mod tests {
         assert_eq!(anchored(text, "missing"), None);
     }
 
-    fn book_with(chapter: &str, code: &str) -> (crate::book::TempDir, Vec<Problem>) {
-        let dir = crate::book::TempDir::new("source-test").unwrap();
+    fn book_with(chapter: &str, code: &str) -> (tempfile::TempDir, Vec<Problem>) {
+        let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("src")).unwrap();
         fs::write(dir.path().join("code.rs"), code).unwrap();
         fs::write(dir.path().join("src/ch.md"), chapter).unwrap();

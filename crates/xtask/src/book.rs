@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
+use scraper::Html;
 
 use lab::book::{Book, MDBOOK_VERSION, html_name, require_mdbook};
 use source::Problem;
@@ -100,7 +101,7 @@ fn check(book: &Book) -> anyhow::Result<()> {
             continue; // print.html rewrites links into itself; 404.html uses site-absolute URLs
         }
         let text = fs::read_to_string(book.out.join(&page)).unwrap_or_default();
-        for message in site.check_page(&page, &text) {
+        for message in site.check_page(&page, &Html::parse_document(&text)) {
             static_problems.push(Problem {
                 place: page.clone(),
                 message,

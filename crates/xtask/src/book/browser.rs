@@ -4,13 +4,16 @@
 //! The server records every request the browser makes while it renders a page, so a missing
 //! image, stylesheet or script is *observed* (a 404), not guessed. Chromium's `--dump-dom`
 //! prints the DOM after the page's load event (images loaded, `toc.js` has built the sidebar),
-//! and that DOM is checked for unexpanded include directives, empty listings, dead links and
-//! images that were not served.
+//! and that DOM, parsed like any page, is checked for unexpanded include directives, empty
+//! listings, dead links and images that were not served.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::LazyLock;
 use std::time::Duration;
+
+use scraper::{Html, Selector};
 
 use super::html::{self, Site};
 use super::server::Request;
@@ -130,12 +133,12 @@ pub fn check_rendered(
             ));
         }
     }
+    let doc = Html::parse_document(dom);
     // Listings: each <pre> must hold some code (a missing anchor renders as an empty block).
     let mut listings = 0;
-    for (at, _) in dom.match_indices("<pre") {
+    for pre in doc.select(&PRE) {
         listings += 1;
-        let end = dom[at..].find("</pre>").map_or(dom.len(), |e| at + e);
-        if visible_text(&dom[at..end]).trim().is_empty() {
+        if pre.text().collect::<String>().trim().is_empty() {
             problems.push(format!(
                 "listing {listings} is empty (an anchor that includes nothing?)"
             ));
@@ -155,7 +158,7 @@ pub fn check_rendered(
             problems.push(format!("the browser requested `{path}`: {status}"));
         }
     }
-    for src in html::img_srcs(dom) {
+    for src in html::img_srcs(&doc) {
         if src.is_empty() || html::is_external(&src) {
             continue; // reported by check_page
         }
@@ -165,24 +168,11 @@ pub fn check_rendered(
             problems.push(format!("image `{src}` was not loaded by the browser"));
         }
     }
-    problems.extend(site.check_page(page, dom));
+    problems.extend(site.check_page(page, &doc));
     problems
 }
 
-/// The text of an HTML fragment with tags removed.
-fn visible_text(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
+static PRE: LazyLock<Selector> = LazyLock::new(|| html::selector("pre"));
 
 #[cfg(test)]
 mod tests {
@@ -206,5 +196,18 @@ mod tests {
         assert!(all.contains("requested `/a.svg`: 404"), "{all}");
         assert!(all.contains("image `a.svg` was not loaded"), "{all}");
         assert!(all.contains("broken image `a.svg`"), "{all}");
+    }
+
+    #[test]
+    fn a_page_that_rendered_everything_it_asked_for_has_no_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.svg"), "<svg/>").unwrap();
+        let mut site = Site::new(dir.path());
+        // Markup inside a script is not a listing or an image.
+        let dom = "<html><body><pre><code>fn <b>f</b>() {}</code></pre><img src=\"a.svg\">\
+                   <script>document.write('<pre></pre><img src=\"x.svg\">');</script></body></html>";
+        let requests = vec![("/ch.html".to_string(), 200), ("/a.svg".to_string(), 200)];
+        let problems = check_rendered(&mut site, "ch.html", dom, &requests, Some(1));
+        assert_eq!(problems, Vec::<String>::new());
     }
 }

@@ -17,7 +17,21 @@ use clap::Args;
 use scraper::Html;
 
 use lab::book::{Book, MDBOOK_VERSION, html_name, require_mdbook};
-use source::Problem;
+
+/// One problem found in the book, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (relative to the book's `src/` when it is a chapter) and line, e.g. `a.md:12`.
+    pub place: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
 
 /// Options for `cargo xtask book-check`.
 #[derive(Debug, Args)]

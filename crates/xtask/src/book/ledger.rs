@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::source::{self, Problem};
+use super::Problem;
+use super::source;
 
 /// Every claim the book must back: the article's claims, the corrections, the kernels' safety.
 pub const REQUIRED_IDS: &[&str] = &[
@@ -537,7 +538,8 @@ mod tests {
                 .is_some()
         );
         assert!(
-            r.missing_witness("test:xtask::test_witnesses_need").is_some(),
+            r.missing_witness("test:xtask::test_witnesses_need")
+                .is_some(),
             "a prefix"
         );
         assert!(r.missing_witness("test:no-such-package::f").is_some());

@@ -2,10 +2,17 @@
 //! a pasted code block, a bad claims-ledger row, a dead internal link or image, and anything a
 //! real browser (headless Chromium) sees wrong on any chapter. It saves screenshots of two
 //! chapters to `mdbook/screenshots/` for review.
+//!
+//! The checks, in the order they run:
+//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, no pasted
+//!   code blocks;
+//! - [`claims`]: the claims ledger, against the workspace it describes;
+//! - [`html`]: the links and images of the built HTML;
+//! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
 
 pub mod browser;
+pub mod claims;
 pub mod html;
-pub mod ledger;
 pub mod server;
 pub mod source;
 
@@ -80,10 +87,10 @@ fn check(book: &Book) -> anyhow::Result<()> {
         "no pasted code blocks",
         source::check_no_pasted_code(&book.src),
     );
-    let (rows, ledger_problems) = ledger::check(&book.root, &book.src);
+    let (rows, claims_problems) = claims::check(&book.root, &book.src);
     note(
         &format!("claims ledger ({} rows)", rows.len()),
-        ledger_problems,
+        claims_problems,
     );
 
     let (mdbook, version) = require_mdbook()?;

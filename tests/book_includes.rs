@@ -5,9 +5,9 @@
 //! anchor; these tests need no mdbook, so plain `cargo test` protects the book.
 //! Run: `cargo test -p workspace-tests --test book_includes`.
 
-use xtask::book::source;
+use xtask::book::{Problem, source};
 
-fn report(problems: &[source::Problem]) -> String {
+fn report(problems: &[Problem]) -> String {
     problems
         .iter()
         .map(|p| format!("  - mdbook/src/{p}"))

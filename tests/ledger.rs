@@ -10,7 +10,7 @@
 
 use std::path::PathBuf;
 
-use xtask::book::ledger;
+use xtask::book::claims;
 
 fn book_src() -> PathBuf {
     lab::workspace_root().join("mdbook/src")
@@ -18,7 +18,7 @@ fn book_src() -> PathBuf {
 
 #[test]
 fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
-    let (rows, problems) = ledger::check(&lab::workspace_root(), &book_src());
+    let (rows, problems) = claims::check(&lab::workspace_root(), &book_src());
     assert!(
         problems.is_empty(),
         "the claims ledger has {} problem(s):\n{}",
@@ -30,7 +30,7 @@ fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
             .join("\n")
     );
     // Every required ID really is among the rows that were checked.
-    for id in ledger::REQUIRED_IDS {
+    for id in claims::REQUIRED_IDS {
         assert!(rows.iter().any(|r| r.id == *id), "{id} has no row");
     }
 }
@@ -39,7 +39,7 @@ fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
 fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
     // The same check over a copy of the book whose only fragment names a test that does not
     // exist and leaves every required claim out: it must report both kinds of problem.
-    let dir = xtask::book::TempDir::new("ledger-test").expect("temp dir");
+    let dir = tempfile::tempdir().expect("temp dir");
     let src = dir.path().join("src");
     std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
     std::fs::write(
@@ -52,7 +52,7 @@ fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
         "| S1 | a claim | `test:ffi::no_such_test_fn_here` | `cargo test -p ffi` |\n",
     )
     .expect("write fragment");
-    let (_, problems) = ledger::check(&lab::workspace_root(), &src);
+    let (_, problems) = claims::check(&lab::workspace_root(), &src);
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(
         text.iter()

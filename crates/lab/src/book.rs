@@ -223,21 +223,18 @@ pub fn html_name(chapter: &str) -> String {
     format!("{}.html", chapter.trim_end_matches(".md"))
 }
 
-/// The `.md` targets of the links in SUMMARY.md, in order.
+/// The `.md` targets of the links in SUMMARY.md, in order (draft chapters, `[Draft]()`, have
+/// none). SUMMARY.md is Markdown, read by `pulldown-cmark` as mdbook reads it.
 pub fn summary_chapters(summary: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in summary.lines() {
-        for (at, _) in line.match_indices("](") {
-            let rest = &line[at + 2..];
-            if let Some(end) = rest.find(')') {
-                let target = rest[..end].trim();
-                if target.ends_with(".md") {
-                    out.push(target.to_string());
-                }
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new(summary)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.ends_with(".md") => {
+                Some(dest_url.trim().to_string())
             }
-        }
-    }
-    out
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -252,6 +249,15 @@ mod tests {
             summary_chapters(summary),
             vec!["introduction.md", "lessons/01-a.md", "two.md"]
         );
+    }
+
+    #[test]
+    fn summary_links_are_read_as_markdown() {
+        // A link split over two lines, one with a title, and brackets in a title are all read;
+        // a link in a code span is not a link.
+        let summary = "# Summary\n\n- [A long\n  title](a.md)\n- [B](b.md \"B\")\n\
+                       - [C [draft]](c.md)\n\nSee `[x](x.md)`.\n";
+        assert_eq!(summary_chapters(summary), vec!["a.md", "b.md", "c.md"]);
     }
 
     #[test]

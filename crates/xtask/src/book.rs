@@ -2,10 +2,18 @@
 //! a pasted code block, a bad claims-ledger row, a dead internal link or image, and anything a
 //! real browser (headless Chromium) sees wrong on any chapter. It saves screenshots of two
 //! chapters to `mdbook/screenshots/` for review.
+//!
+//! The checks, in the order they run:
+//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, no pasted
+//!   code blocks;
+//! - [`claims`]: the claims ledger, against the workspace it describes;
+//! - [`html`]: the links and images of the built HTML;
+//! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
 
 pub mod browser;
+pub mod claims;
 pub mod html;
-pub mod ledger;
+pub mod server;
 pub mod source;
 
 use std::fs;
@@ -13,9 +21,24 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use clap::Args;
+use scraper::Html;
 
 use lab::book::{Book, MDBOOK_VERSION, html_name, require_mdbook};
-use source::Problem;
+
+/// One problem found in the book, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// The file (relative to the book's `src/` when it is a chapter) and line, e.g. `a.md:12`.
+    pub place: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.place, self.message)
+    }
+}
 
 /// Options for `cargo xtask book-check`.
 #[derive(Debug, Args)]
@@ -64,10 +87,10 @@ fn check(book: &Book) -> anyhow::Result<()> {
         "no pasted code blocks",
         source::check_no_pasted_code(&book.src),
     );
-    let (rows, ledger_problems) = ledger::check(&book.root, &book.src);
+    let (rows, claims_problems) = claims::check(&book.root, &book.src);
     note(
         &format!("claims ledger ({} rows)", rows.len()),
-        ledger_problems,
+        claims_problems,
     );
 
     let (mdbook, version) = require_mdbook()?;
@@ -99,7 +122,7 @@ fn check(book: &Book) -> anyhow::Result<()> {
             continue; // print.html rewrites links into itself; 404.html uses site-absolute URLs
         }
         let text = fs::read_to_string(book.out.join(&page)).unwrap_or_default();
-        for message in site.check_page(&page, &text) {
+        for message in site.check_page(&page, &Html::parse_document(&text)) {
             static_problems.push(Problem {
                 place: page.clone(),
                 message,
@@ -136,7 +159,7 @@ fn browser_check(
         );
     };
     let chrome = browser::Browser::new(exe);
-    let server = browser::Server::start(&book.out).context("cannot start a local server")?;
+    let server = server::Server::start(&book.out).context("cannot start a local server")?;
     let mut problems = Vec::new();
     let mut pages: Vec<(String, Option<usize>)> = chapters
         .iter()
@@ -218,33 +241,5 @@ fn report(problems: &[Problem]) {
     eprintln!("\nbook check: {} problem(s):", problems.len());
     for p in problems {
         eprintln!("  - {p}");
-    }
-}
-
-/// A fresh directory under the system temp dir, removed when dropped.
-#[derive(Debug)]
-pub struct TempDir(PathBuf);
-
-impl TempDir {
-    /// Creates `<tmp>/lab-<label>-<pid>-<n>`.
-    pub fn new(label: &str) -> std::io::Result<Self> {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let p = std::env::temp_dir().join(format!("lab-{label}-{}-{n}", std::process::id()));
-        let _ = fs::remove_dir_all(&p);
-        fs::create_dir_all(&p)?;
-        Ok(TempDir(p))
-    }
-
-    /// Its path.
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
     }
 }

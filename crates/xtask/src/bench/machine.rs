@@ -92,28 +92,11 @@ fn first_line(program: &str, args: &[&str]) -> String {
 
 /// `YYYY-MM-DD HH:MM UTC` for a time after 1970.
 pub fn utc_date(t: SystemTime) -> String {
-    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-    let (days, rest) = (secs / 86_400, secs % 86_400);
-    let (y, m, d) = civil_from_days(days as i64);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rest / 3600,
-        rest % 3600 / 60
-    )
-}
-
-/// Days since 1970-01-01 → (year, month, day), Howard Hinnant's `civil_from_days`.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let t = if t < UNIX_EPOCH { UNIX_EPOCH } else { t };
+    jiff::Timestamp::try_from(t)
+        .unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        .strftime("%Y-%m-%d %H:%M UTC")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -137,5 +120,11 @@ mod tests {
         // 2026-11-25 15:30 UTC
         let t = UNIX_EPOCH + Duration::from_secs(1_795_620_600);
         assert_eq!(utc_date(t), "2026-11-25 15:30 UTC");
+        // Seconds are dropped, not rounded: 1999-12-31 23:59:59 UTC.
+        let t = UNIX_EPOCH + Duration::from_secs(946_684_799);
+        assert_eq!(utc_date(t), "1999-12-31 23:59 UTC");
+        // Before 1970 reads as 1970 (the benchmark never runs then).
+        let t = UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(utc_date(t), "1970-01-01 00:00 UTC");
     }
 }

@@ -1,52 +1,51 @@
 //! Link and image checks over HTML: the built book's files, and the DOM that a real browser
 //! rendered. Internal links must lead to a file of the book and, with a `#fragment`, to an
 //! element with that id on the target page.
+//!
+//! The HTML is parsed by `scraper` (html5ever, the HTML5 parsing algorithm browsers use), so
+//! entities, quoting and attribute names are read as a browser reads them. What is ours is the
+//! book's rules: which URLs stay inside the book, how a URL resolves against the page it is on,
+//! and what counts as a target.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+use std::sync::LazyLock;
 
-/// The values of every `attr="..."` (or `'...'`) in `html`, with `&amp;` decoded.
-pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for quote in ['"', '\''] {
-        let needle = format!("{attr}={quote}");
-        for (at, _) in html.match_indices(&needle) {
-            let before = html[..at].chars().next_back();
-            if !before.is_some_and(char::is_whitespace) {
-                continue; // part of a longer attribute name, e.g. data-src
-            }
-            let rest = &html[at + needle.len()..];
-            if let Some(end) = rest.find(quote) {
-                out.push(rest[..end].replace("&amp;", "&"));
-            }
-        }
-    }
-    out
+use scraper::{Html, Selector};
+use walkdir::WalkDir;
+
+/// A CSS selector written into this code (so it parses).
+pub(super) fn selector(css: &str) -> Selector {
+    Selector::parse(css).unwrap_or_else(|e| panic!("bad built-in selector `{css}`: {e}"))
 }
 
-/// The `src` of every `<img>` element in `html`.
-pub fn img_srcs(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (at, _) in html.match_indices("<img") {
-        let tag_end = html[at..].find('>').map_or(html.len(), |e| at + e);
-        let tag = &html[at..tag_end];
-        match attr_values(tag, "src").into_iter().next() {
-            Some(src) => out.push(src),
-            None => out.push(String::new()),
-        }
-    }
-    out
+static IMG: LazyLock<Selector> = LazyLock::new(|| selector("img"));
+static A_HREF: LazyLock<Selector> = LazyLock::new(|| selector("a[href]"));
+static TARGETS: LazyLock<Selector> = LazyLock::new(|| selector("[id], [name]"));
+
+/// The `src` of every `<img>` element in `doc` (empty for an `<img>` without one).
+pub fn img_srcs(doc: &Html) -> Vec<String> {
+    doc.select(&IMG)
+        .map(|img| img.attr("src").unwrap_or("").to_string())
+        .collect()
 }
 
-/// The `href` of every `<a>` element in `html`.
-pub fn link_hrefs(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (at, _) in html.match_indices("<a ") {
-        let tag_end = html[at..].find('>').map_or(html.len(), |e| at + e);
-        out.extend(attr_values(&html[at..tag_end], "href"));
-    }
-    out
+/// The `href` of every `<a>` element in `doc` that has one.
+pub fn link_hrefs(doc: &Html) -> Vec<String> {
+    doc.select(&A_HREF)
+        .filter_map(|a| a.attr("href"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// What a `#fragment` can point at on `doc`: every element's `id`, and every `name`.
+pub fn targets(doc: &Html) -> BTreeSet<String> {
+    doc.select(&TARGETS)
+        .flat_map(|e| [e.attr("id"), e.attr("name")])
+        .flatten()
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether `url` leaves the book (another scheme or host).
@@ -97,23 +96,9 @@ pub fn resolve(page: &str, url: &str) -> Option<(String, Option<String>)> {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// The ids defined on each HTML page of a built book, loaded on demand.
@@ -134,20 +119,17 @@ impl Site {
 
     /// Every HTML page of the book, relative to the root, sorted.
     pub fn pages(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut stack = vec![self.root.clone()];
-        while let Some(d) = stack.pop() {
-            for e in fs::read_dir(&d).into_iter().flatten().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "html")
-                    && let Ok(r) = p.strip_prefix(&self.root)
-                {
-                    out.push(r.to_string_lossy().into_owned());
-                }
-            }
-        }
+        let mut out: Vec<String> = WalkDir::new(&self.root)
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html")
+            })
+            .filter_map(|e| {
+                let rel = e.path().strip_prefix(&self.root).ok()?;
+                Some(rel.to_string_lossy().into_owned())
+            })
+            .collect();
         out.sort();
         out
     }
@@ -161,22 +143,16 @@ impl Site {
         let root = &self.root;
         self.ids.entry(page.to_string()).or_insert_with(|| {
             let html = fs::read_to_string(root.join(page)).unwrap_or_default();
-            attr_values(&html, "id")
-                .into_iter()
-                .chain(attr_values(&html, "name"))
-                .collect()
+            targets(&Html::parse_document(&html))
         })
     }
 
-    /// Problems with the internal links and images in `html`, which is `page` (from disk or
-    /// as rendered by the browser). `ids_here` are the ids on the page itself.
-    pub fn check_page(&mut self, page: &str, html: &str) -> Vec<String> {
+    /// Problems with the internal links and images in `doc`, which is `page` (from disk or
+    /// as rendered by the browser).
+    pub fn check_page(&mut self, page: &str, doc: &Html) -> Vec<String> {
         let mut problems = Vec::new();
-        let here: BTreeSet<String> = attr_values(html, "id")
-            .into_iter()
-            .chain(attr_values(html, "name"))
-            .collect();
-        for src in img_srcs(html) {
+        let here = targets(doc);
+        for src in img_srcs(doc) {
             if src.is_empty() {
                 problems.push("an <img> with no src".to_string());
                 continue;
@@ -192,7 +168,7 @@ impl Site {
                 _ => problems.push(format!("broken image `{src}`")),
             }
         }
-        for href in link_hrefs(html) {
+        for href in link_hrefs(doc) {
             if href.is_empty() || is_external(&href) {
                 continue;
             }
@@ -228,9 +204,22 @@ mod tests {
     fn attributes_images_and_links_are_extracted() {
         let html = r#"<a href="a.html#x">A</a><img alt="d" src="images/d.svg"><img data-src="z">
                       <a class="c" href='b/c.html'>B</a><div id="x"></div>"#;
-        assert_eq!(link_hrefs(html), vec!["a.html#x", "b/c.html"]);
-        assert_eq!(img_srcs(html), vec!["images/d.svg", ""]);
-        assert_eq!(attr_values(html, "id"), vec!["x"]);
+        let doc = Html::parse_document(html);
+        assert_eq!(link_hrefs(&doc), vec!["a.html#x", "b/c.html"]);
+        assert_eq!(img_srcs(&doc), vec!["images/d.svg", ""]);
+        assert_eq!(targets(&doc), BTreeSet::from(["x".to_string()]));
+    }
+
+    #[test]
+    fn html_is_read_as_a_browser_reads_it() {
+        // Entities are decoded, unquoted and oddly spaced attributes are read, and markup in a
+        // comment or a script is not an element.
+        let html = "<a\nhref=a.html?x=1&amp;y=2>A</a><IMG SRC = 'b.svg'><a name=top></a>\
+                    <!-- <img src=\"c.svg\"> --><script>let s = '<a href=\"d.html\">';</script>";
+        let doc = Html::parse_document(html);
+        assert_eq!(link_hrefs(&doc), vec!["a.html?x=1&y=2"]);
+        assert_eq!(img_srcs(&doc), vec!["b.svg"]);
+        assert_eq!(targets(&doc), BTreeSet::from(["top".to_string()]));
     }
 
     #[test]
@@ -255,17 +244,15 @@ mod tests {
 
     #[test]
     fn dead_links_missing_fragments_and_broken_images_are_reported() {
-        let dir = std::env::temp_dir().join(format!("lab-html-test-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(dir.join("images")).unwrap();
-        fs::write(dir.join("b.html"), r#"<h2 id="there">x</h2>"#).unwrap();
-        fs::write(dir.join("images/ok.svg"), "<svg/>").unwrap();
-        let mut site = Site::new(&dir);
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("images")).unwrap();
+        fs::write(dir.path().join("b.html"), r#"<h2 id="there">x</h2>"#).unwrap();
+        fs::write(dir.path().join("images/ok.svg"), "<svg/>").unwrap();
+        let mut site = Site::new(dir.path());
         let page = r##"<h1 id="top"></h1><a href="#top">t</a><a href="b.html#there">ok</a>
             <img src="images/ok.svg"><a href="b.html#gone">x</a><a href="c.html">y</a>
             <img src="images/missing.svg"><a href="#nowhere">z</a><a href="https://x.org">e</a>"##;
-        let problems = site.check_page("a.html", page);
-        let _ = fs::remove_dir_all(&dir);
+        let problems = site.check_page("a.html", &Html::parse_document(page));
         assert_eq!(problems.len(), 4, "{problems:#?}");
         assert!(problems[0].contains("broken image `images/missing.svg`"));
         assert!(
@@ -274,5 +261,6 @@ mod tests {
         );
         assert!(problems[2].contains("dead link `c.html`"));
         assert!(problems[3].contains("no element with id `nowhere`"));
+        assert_eq!(site.pages(), vec!["b.html"]);
     }
 }

@@ -1,25 +1,45 @@
 //! Checks on the book's Markdown sources, before any rendering: every include directive names
 //! a file and a named anchor that exist, and no code block is pasted into the Markdown.
 //!
+//! Two languages meet in a chapter, and each is read by its own reader:
+//! - mdbook's directives (`{{#include path:anchor}}`) are not Markdown. mdbook expands them in
+//!   the raw text before any Markdown is parsed (inside code blocks, HTML comments and inline
+//!   code alike, and `\{{#...}}` escapes one), so [`directives`] scans the raw text the same way.
+//!   The named anchors (`// ANCHOR: x` ... `// ANCHOR_END: x`) are mdbook's convention too:
+//!   [`anchored`] reads them.
+//! - The Markdown is parsed by `pulldown-cmark` with mdbook's own options ([`markdown_options`]),
+//!   so [`fences`] finds exactly the fenced code blocks mdbook will render.
+//!
 //! These checks need no `mdbook`: `cargo test -p workspace-tests --test book_includes` runs them,
 //! so the book is protected on any machine, and `cargo xtask book-check` runs them again.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// One problem found in the book, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file (relative to the book's `src/` when it is a chapter) and line, e.g. `a.md:12`.
-    pub place: String,
-    /// What is wrong and how to fix it.
-    pub message: String,
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use walkdir::WalkDir;
+
+use super::Problem;
+
+/// The Markdown extensions mdbook 0.5 enables (its `new_cmark_parser`, default options).
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_DEFINITION_LIST
+        | Options::ENABLE_GFM
 }
 
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.place, self.message)
-    }
+/// The 1-based line of byte `offset` in `text`.
+pub fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// An include directive found in a Markdown file.
@@ -36,7 +56,8 @@ pub struct Directive {
 }
 
 /// Finds every `{{#include ...}}` and `{{#rustdoc_include ...}}` in `markdown`, skipping
-/// escaped ones (`\{{#include ...}}`) and directives without a path (e.g. in prose).
+/// escaped ones (`\{{#include ...}}`) and directives without a path (e.g. in prose). Like
+/// mdbook's preprocessor, it reads the raw text: a directive in a code block counts.
 pub fn directives(markdown: &str) -> Vec<Directive> {
     let mut found = Vec::new();
     for (i, line) in markdown.lines().enumerate() {
@@ -108,21 +129,12 @@ fn is_source_file(path: &str) -> bool {
 
 /// Every Markdown file under `src` (sorted, so reports are stable).
 pub fn markdown_files(src: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![src.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let p = entry.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|e| e == "md") {
-                out.push(p);
-            }
-        }
-    }
+    let mut out: Vec<PathBuf> = WalkDir::new(src)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
     out.sort();
     out
 }
@@ -209,56 +221,40 @@ pub struct Fence {
     pub body: Vec<String>,
 }
 
-/// Every fenced code block (```` ``` ```` or `~~~`, any indentation up to 3 spaces) in `markdown`.
+/// Every fenced code block (```` ``` ```` or `~~~`) in `markdown`, as mdbook's Markdown parser
+/// sees it: at any nesting (in a list item, a block quote), closed only by a fence at least as
+/// long, and an unclosed fence running to the end of its container.
 pub fn fences(markdown: &str) -> Vec<Fence> {
     let mut out = Vec::new();
-    let mut open: Option<(String, Fence)> = None;
-    for (i, line) in markdown.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let fence_chars: String = trimmed
-            .chars()
-            .take_while(|&c| c == '`' || c == '~')
-            .collect();
-        let is_fence = indent <= 3
-            && fence_chars.len() >= 3
-            && fence_chars
-                .chars()
-                .all(|c| c == fence_chars.chars().next().unwrap_or('`'));
-        match &mut open {
-            None if is_fence => {
-                let info = trimmed[fence_chars.len()..].trim();
+    let mut open: Option<(Fence, String)> = None;
+    for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
                 let lang = info
                     .split(|c: char| c.is_whitespace() || c == ',')
                     .next()
                     .unwrap_or("")
                     .to_string();
-                open = Some((
-                    fence_chars,
-                    Fence {
-                        line: i + 1,
-                        lang,
-                        body: Vec::new(),
-                    },
-                ));
+                let fence = Fence {
+                    line: line_at(markdown, range.start),
+                    lang,
+                    body: Vec::new(),
+                };
+                open = Some((fence, String::new()));
             }
-            None => {}
-            Some((marker, fence)) => {
-                let closes = is_fence
-                    && fence_chars.starts_with(marker.as_str())
-                    && trimmed[fence_chars.len()..].trim().is_empty();
-                if closes {
-                    if let Some((_, f)) = open.take() {
-                        out.push(f);
-                    }
-                } else {
-                    fence.body.push(line.to_string());
+            Event::Text(text) => {
+                if let Some((_, body)) = &mut open {
+                    body.push_str(&text);
                 }
             }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some((mut fence, body)) = open.take() {
+                    fence.body = body.lines().map(str::to_string).collect();
+                    out.push(fence);
+                }
+            }
+            _ => {}
         }
-    }
-    if let Some((_, f)) = open {
-        out.push(f); // an unclosed fence runs to the end of the file: still a code block
     }
     out
 }
@@ -378,8 +374,8 @@ mod tests {
         assert_eq!(anchored(text, "missing"), None);
     }
 
-    fn book_with(chapter: &str, code: &str) -> (crate::book::TempDir, Vec<Problem>) {
-        let dir = crate::book::TempDir::new("source-test").unwrap();
+    fn book_with(chapter: &str, code: &str) -> (tempfile::TempDir, Vec<Problem>) {
+        let dir = tempfile::tempdir().unwrap();
         fs::create_dir_all(dir.path().join("src")).unwrap();
         fs::write(dir.path().join("code.rs"), code).unwrap();
         fs::write(dir.path().join("src/ch.md"), chapter).unwrap();
@@ -426,5 +422,40 @@ mod tests {
         let fs_ = fences(md);
         assert_eq!(fs_.len(), 1);
         assert_eq!(fs_[0].body.len(), 3);
+    }
+
+    #[test]
+    fn fences_are_found_where_markdown_puts_them() {
+        // In a list item and a block quote, with their line and language; an indented code
+        // block and a run of backticks inside a paragraph are not fences.
+        let md = "- item\n\n  ```rust,ignore\n  {{#include a.rs:x}}\n  ```\n\n\
+                  > ```sh\n> cargo lab\n> ```\n\n    indented\n\ntext ``` not a fence\n";
+        let found = fences(md);
+        let got: Vec<(usize, &str, Vec<&str>)> = found
+            .iter()
+            .map(|f| {
+                (
+                    f.line,
+                    f.lang.as_str(),
+                    f.body.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (3, "rust", vec!["{{#include a.rs:x}}"]),
+                (7, "sh", vec!["cargo lab"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_fence_runs_to_the_end_and_is_still_a_code_block() {
+        let fs_ = fences("text\n\n```rust\nfn f() {}\n");
+        assert_eq!(fs_.len(), 1);
+        assert_eq!(fs_[0].line, 3);
+        assert_eq!(fs_[0].body, vec!["fn f() {}"]);
+        assert!(pasted(&fs_[0]).is_some());
     }
 }

@@ -5,10 +5,10 @@
 #![forbid(unsafe_code)]
 
 pub mod book;
+pub mod child;
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
-pub mod proc;
 pub mod runner;
 pub mod welcome;
 

@@ -7,7 +7,7 @@ use std::fmt;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::proc::{self, Output, RunError};
+use crate::child::{self, Output, RunError};
 use lesson_table::{Expect, Lesson, VARIANT_ENV};
 
 /// What to run: a lesson, optionally with a variant (`solution`, `shipped`, `wrong-*`) and
@@ -203,7 +203,7 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
 
     // Phase 1: compile (cargo's own time, not the student's code).
     phase(Phase::Build);
-    match proc::run(
+    match child::run(
         &mut command(&["--no-run"]),
         spec.build_limit,
         Output::Capture,
@@ -226,7 +226,7 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
 
     // Phase 2: run the tests (the student's code: it may deadlock or loop forever).
     phase(Phase::Tests);
-    match proc::run(&mut command(&[]), spec.test_limit, Output::Capture) {
+    match child::run(&mut command(&[]), spec.test_limit, Output::Capture) {
         Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
             limit,
             phase: Phase::Tests,

@@ -1,6 +1,6 @@
-//! Running other programs without ever hanging: every child gets a time limit, runs in its own
+//! Running a child program without ever hanging: every child gets a time limit, runs in its own
 //! process group, and the whole group is killed when the limit passes. The runner uses this for
-//! students' code (which may deadlock), and `test-all` for every step.
+//! students' code (which may deadlock), and `cargo xtask` for every step it runs.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};

@@ -10,13 +10,18 @@
 //!   (lesson `data-race`, where loom must find the lost update).
 //! - [`RacyCounterModel`] is the handle, with the API and the `Send`-but-not-`Sync` promise of
 //!   `ffi::RacyCounter` (lesson `locks`, where it goes behind a lock).
+//!
+//! And the grading check that every fixed counter of the lessons must pass under loom,
+//! [`two_threads_add_one_each`].
 
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
 use std::marker::PhantomData;
 
+use loom::sync::Arc;
 use loom::sync::atomic::{AtomicU64, Ordering};
+use loom::thread;
 
 // ANCHOR: racy_model
 /// A loom model of C's racy global counter and its `lab_racy_increment`: a load, then a store,
@@ -74,11 +79,30 @@ impl RacyCounterModel {
 }
 // ANCHOR_END: racy_counter_model
 
+// ANCHOR: two_threads_add_one_each
+/// Under loom, in every interleaving: a fresh counter from `new`, two threads that each `add`
+/// one to it (thread `i` passes its index, for counters with a slot per thread), both joined,
+/// and then its `total` must be 2. Panics with `lost` on the first interleaving where it is not.
+pub fn two_threads_add_one_each<C: Send + Sync + 'static>(
+    new: fn() -> C,
+    add: fn(&C, usize),
+    total: fn(&C) -> u64,
+    lost: &'static str,
+) {
+    loom::model(move || {
+        let counter = Arc::new(new());
+        let other = Arc::clone(&counter);
+        let t = thread::spawn(move || add(&other, 1));
+        add(&counter, 0);
+        t.join().unwrap();
+        assert_eq!(total(&counter), 2, "{lost}");
+    });
+}
+// ANCHOR_END: two_threads_add_one_each
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use loom::sync::Arc;
-    use loom::thread;
 
     #[test]
     fn the_models_count_exactly_on_one_thread() {
@@ -97,14 +121,12 @@ mod tests {
     #[test]
     #[should_panic(expected = "lost an update")]
     fn loom_finds_the_racy_model_losing_an_update_on_two_threads() {
-        loom::model(|| {
-            let global = Arc::new(RacyModel::new());
-            let other = Arc::clone(&global);
-            let t = thread::spawn(move || other.increment());
-            global.increment();
-            t.join().unwrap();
-            assert_eq!(global.get(), 2, "the racy model lost an update");
-        });
+        two_threads_add_one_each(
+            RacyModel::new,
+            |c, _| c.increment(),
+            RacyModel::get,
+            "the racy model lost an update",
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 ///
 /// Run with no arguments for the welcome and the live demo.
 #[derive(Debug, Parser)]
-#[command(name = "cargo lab", version, about, long_about = None)]
+#[command(name = "cargo lab", bin_name = "cargo lab", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 /// The Parallel FFI Lab's maintainer commands: prove the lessons honest, run the loom models and
 /// ThreadSanitizer, benchmark, check the book, and run every test.
 #[derive(Debug, Parser)]
-#[command(name = "cargo xtask", version, about, long_about = None)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask", version, about, long_about = None)]
 struct Cli {
     #[command(subcommand)]
     command: Cmd,

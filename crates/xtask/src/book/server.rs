@@ -6,14 +6,21 @@
 //! the server logs every request with the status it answered, and the browser check reads the log
 //! after each page: a 404 is observed, not guessed.
 //!
-//! HTTP itself is `tiny_http`'s. What is ours is the log, which URL path maps to which file of
-//! the book ([`html::resolve`], the same resolution the link checks use), and the content types.
+//! HTTP itself is `hyper`'s (HTTP/1.1 with keep-alive, on a small tokio runtime of its own).
+//! What is ours is the log, which URL path maps to which file of the book ([`html::resolve`],
+//! the same resolution the link checks use), and the content types.
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::thread;
 
-use tiny_http::{Header, Method, Response};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Response, StatusCode};
+use hyper_util::rt::TokioIo;
 
 use super::html;
 
@@ -21,37 +28,54 @@ use super::html;
 pub type Request = (String, u16);
 
 /// A static-file HTTP server on 127.0.0.1 that logs every request.
+#[derive(Debug)]
 pub struct Server {
     /// The port it listens on.
     pub port: u16,
-    http: Arc<tiny_http::Server>,
     log: Arc<Mutex<Vec<Request>>>,
-    worker: Option<thread::JoinHandle<()>>,
+    /// Runs the accept loop and one task per connection; dropping the server shuts it down.
+    runtime: Option<tokio::runtime::Runtime>,
 }
 
 impl Server {
     /// Serves the files under `root` on a free port.
     pub fn start(root: &Path) -> std::io::Result<Server> {
-        let http = Arc::new(tiny_http::Server::http("127.0.0.1:0").map_err(std::io::Error::other)?);
-        let port = http
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .ok_or_else(|| std::io::Error::other("the server has no IP address"))?;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        let port = listener.local_addr()?.port();
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("book-server")
+            .enable_io()
+            .build()?;
+        let listener = {
+            let _in_runtime = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
         let log = Arc::new(Mutex::new(Vec::new()));
-        let (root, http2, log2) = (root.to_path_buf(), Arc::clone(&http), Arc::clone(&log));
-        // One thread answers every request in turn: the book's files are small, and tiny_http
-        // reads the connections on its own threads.
-        let worker = thread::spawn(move || {
-            for request in http2.incoming_requests() {
-                answer(request, &root, &log2);
+        let (root, log2) = (Arc::new(root.to_path_buf()), Arc::clone(&log));
+        runtime.spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    tokio::task::yield_now().await;
+                    continue;
+                };
+                let (root, log) = (Arc::clone(&root), Arc::clone(&log2));
+                tokio::spawn(async move {
+                    // The files are small: each is read and answered in one go.
+                    let service = service_fn(move |request| {
+                        std::future::ready(Ok::<_, Infallible>(answer(&request, &root, &log)))
+                    });
+                    let _ = http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
             }
         });
         Ok(Server {
             port,
-            http,
             log,
-            worker: Some(worker),
+            runtime: Some(runtime),
         })
     }
 
@@ -66,20 +90,11 @@ impl Server {
     }
 }
 
-impl std::fmt::Debug for Server {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Server")
-            .field("port", &self.port)
-            .finish_non_exhaustive()
-    }
-}
-
 impl Drop for Server {
     fn drop(&mut self) {
-        // Ends `incoming_requests`, so the worker returns.
-        self.http.unblock();
-        if let Some(h) = self.worker.take() {
-            let _ = h.join();
+        // Stops the accept loop and every connection.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
         }
     }
 }
@@ -101,29 +116,33 @@ fn content_type(path: &Path) -> &'static str {
 
 /// Answers one request (GET only), logging it *before* the response is sent, so the log is
 /// complete by the time the browser has what it asked for.
-fn answer(request: tiny_http::Request, root: &Path, log: &Mutex<Vec<Request>>) {
-    let path = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
+fn answer<B>(
+    request: &hyper::Request<B>,
+    root: &Path,
+    log: &Mutex<Vec<Request>>,
+) -> Response<Full<Bytes>> {
+    let path = request.uri().path().to_string();
     let file: Option<PathBuf> = html::resolve("index.html", &path).map(|(rel, _)| root.join(rel));
     let (status, body, ctype) = match file {
-        Some(f) if *request.method() == Method::Get && f.is_file() => match std::fs::read(&f) {
-            Ok(bytes) => (200, bytes, content_type(&f)),
-            Err(_) => (500, b"read error".to_vec(), "text/plain"),
+        Some(f) if request.method() == Method::GET && f.is_file() => match std::fs::read(&f) {
+            Ok(bytes) => (StatusCode::OK, bytes, content_type(&f)),
+            Err(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                b"read error".to_vec(),
+                "text/plain",
+            ),
         },
-        _ => (404, b"not found".to_vec(), "text/plain"),
+        _ => (StatusCode::NOT_FOUND, b"not found".to_vec(), "text/plain"),
     };
     log.lock()
         .unwrap_or_else(|e| e.into_inner())
-        .push((path, status));
-    let mut response = Response::from_data(body).with_status_code(status);
-    if let Ok(h) = Header::from_bytes("Content-Type", ctype) {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+        .push((path, status.as_u16()));
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static(ctype));
+    response
 }
 
 #[cfg(test)]
@@ -166,6 +185,61 @@ mod tests {
             ]
         );
         assert_eq!(server.take_log(), vec![], "taking the log empties it");
+    }
+
+    /// Reads one response (head and a `Content-Length` body) off a keep-alive connection.
+    fn read_response(s: &mut TcpStream) -> std::io::Result<(String, Vec<u8>)> {
+        use std::io::Read;
+        let mut head = Vec::new();
+        let mut byte = [0u8];
+        while !head.ends_with(b"\r\n\r\n") {
+            s.read_exact(&mut byte)?;
+            head.push(byte[0]);
+        }
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let len: usize = head
+            .lines()
+            .find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse().ok())?
+            })
+            .unwrap_or(0);
+        let mut body = vec![0u8; len];
+        s.read_exact(&mut body)?;
+        Ok((head, body))
+    }
+
+    #[test]
+    fn the_server_answers_a_burst_of_keep_alive_connections() {
+        // What a browser does: open several connections at once and keep each one open for
+        // the page's next files. Every request must be answered (a server that parks a
+        // connection hangs the page until the browser gives up).
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.css"), "p {}").unwrap();
+        let server = Server::start(dir.path()).unwrap();
+        // Let the server settle first, as it has by the time Chromium starts.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let mut conns: Vec<TcpStream> = (0..8)
+            .map(|_| {
+                let s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+                s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+                    .unwrap();
+                s
+            })
+            .collect();
+        for round in 0..2 {
+            for s in &mut conns {
+                write!(s, "GET /a.css HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            }
+            for (i, s) in conns.iter_mut().enumerate() {
+                let (head, body) = read_response(s)
+                    .unwrap_or_else(|e| panic!("round {round}, connection {i}: {e}"));
+                assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+                assert_eq!(body, b"p {}");
+            }
+        }
+        assert_eq!(server.take_log().len(), 16);
     }
 
     #[test]

@@ -21,8 +21,6 @@ pub(crate) use slot::check_executable;
 
 use std::time::Duration;
 
-use wait_timeout::ChildExt;
-
 use crate::codec::Reply;
 use crate::config::PoolConfig;
 use crate::error::{FaultReport, PoolError};
@@ -138,10 +136,7 @@ impl Drop for Pool {
             .map(Slot::close)
             .collect();
         for (mut child, _stdout) in children {
-            if !matches!(child.wait_timeout(Duration::from_secs(2)), Ok(Some(_))) {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+            let _ = slot::end(&mut child, Duration::from_secs(2));
         }
     }
 }

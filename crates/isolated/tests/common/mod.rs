@@ -50,3 +50,33 @@ pub fn assert_all_reaped(pids: &[u32]) {
         );
     }
 }
+
+/// True while `pid` exists and is not a zombie (a zombie has exited: it runs nothing and holds
+/// no memory, and reaping it is its parent's job, or init's once it is orphaned).
+pub fn is_alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists() && !is_zombie(pid)
+}
+
+/// Sends SIGKILL to `pid` if it is still alive: a test's cleanup of what it started.
+pub fn kill_if_alive(pid: u32) {
+    if is_alive(pid)
+        && let Ok(raw) = i32::try_from(pid)
+    {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(raw),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+/// Waits until `pid` is dead (gone or a zombie), failing after `limit`.
+pub fn assert_dies_within(pid: u32, limit: Duration, what: &str) {
+    let deadline = std::time::Instant::now() + limit;
+    while is_alive(pid) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} (pid {pid}) is still alive after {limit:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}

@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub use crate::config::{WORKER_ENV, WORKER_NAME};
+pub use crate::config::{PARENT_ENV, WORKER_ENV, WORKER_NAME};
 use crate::pool::{Pool, check_executable};
 use crate::{PoolConfig, PoolError};
 

@@ -1,6 +1,7 @@
 //! Programs that are not lab-workers: each is told for what it is, killed with its own children,
 //! and waited for once. The programs are small shell scripts written into a temporary directory;
-//! every process they start is killed by the test's guard even when an assertion fails.
+//! every process they start is killed by the test's guard even when an assertion fails, and
+//! reaped by this process, which adopts the orphans they leave (a child subreaper).
 
 mod common;
 
@@ -42,12 +43,14 @@ impl Drop for KillOnDrop {
     fn drop(&mut self) {
         for pid in self.pids() {
             common::kill_if_alive(pid);
+            common::reap_if_child(pid);
         }
     }
 }
 
 #[test]
 fn a_program_that_prints_text_is_not_a_lab_worker_and_its_children_die_with_it() {
+    common::adopt_orphans(); // the script's child, orphaned when the script is killed, is ours
     let dir = tempfile::tempdir().unwrap();
     let guard = KillOnDrop {
         pid_file: dir.path().join("children"),

@@ -80,3 +80,27 @@ pub fn assert_dies_within(pid: u32, limit: Duration, what: &str) {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// `st_dev` as `/proc/<pid>/maps` shows it: `major:minor` in hex (glibc's encoding of
+/// `dev_t`).
+pub fn dev_in_maps(dev: u64) -> String {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    format!("{major:02x}:{minor:02x}")
+}
+
+/// Makes this test process the reaper of its orphaned descendants (`PR_SET_CHILD_SUBREAPER`):
+/// a process whose parent dies is reparented here instead of to init, so the test can reap it
+/// ([`reap_if_child`]) rather than leave a zombie behind for an init that may never reap one.
+pub fn adopt_orphans() {
+    nix::sys::prctl::set_child_subreaper(true).expect("PR_SET_CHILD_SUBREAPER");
+}
+
+/// Reaps `pid` if it is a child of this process (waiting for it: kill it first).
+pub fn reap_if_child(pid: u32) {
+    if parent_of(pid) == Some(std::process::id())
+        && let Ok(raw) = i32::try_from(pid)
+    {
+        let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(raw), None);
+    }
+}

@@ -32,7 +32,10 @@ impl TempSharedF64s {
         Self::new_in(&default_dir(), len)
     }
 
-    /// A zeroed array of `len` elements in `dir`.
+    /// A zeroed array of `len` elements in `dir`, its space reserved: when `dir` has no room
+    /// for it, this fails with [`io::ErrorKind::StorageFull`] ("no space for N MB of shared
+    /// memory in DIR") and leaves nothing behind, where writing to an unreserved array would
+    /// kill the process with SIGBUS.
     pub fn new_in(dir: &Path, len: usize) -> io::Result<Self> {
         let bytes = len
             .checked_mul(8)
@@ -40,9 +43,22 @@ impl TempSharedF64s {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "array too large"))?;
         let file = tempfile::Builder::new()
             .prefix("lab-shm-")
-            .tempfile_in(dir)?;
-        file.as_file().set_len(bytes)?; // sized once; never truncated while mapped
-        let map = SharedF64s::map(file.as_file())?;
+            .tempfile_in(dir)
+            .map_err(|e| in_dir(e, dir))?;
+        // Refused up front when it clearly cannot fit: a reservation that fails has filled the
+        // filesystem on its way there (the kernel gives the pages back, but others saw it full).
+        let free = free_bytes(file.as_file())?;
+        if bytes > free {
+            return Err(no_space(bytes, dir, free));
+        }
+        // Sized once, every byte reserved (`create`); never truncated while mapped.
+        let map = SharedF64s::create(file.as_file(), len).map_err(|e| {
+            if e.kind() == io::ErrorKind::StorageFull {
+                no_space(bytes, dir, free_bytes(file.as_file()).unwrap_or(0))
+            } else {
+                in_dir(e, dir)
+            }
+        })?;
         Ok(TempSharedF64s { map, file })
     }
 
@@ -77,6 +93,33 @@ impl TempSharedF64s {
     pub fn as_mut_slice(&mut self) -> &mut [f64] {
         self.map.as_mut_slice()
     }
+}
+
+/// The bytes an unprivileged process may still allocate on `file`'s filesystem.
+fn free_bytes(file: &std::fs::File) -> io::Result<u64> {
+    let s = nix::sys::statvfs::fstatvfs(file).map_err(io::Error::from)?;
+    Ok(s.blocks_available().saturating_mul(s.fragment_size()))
+}
+
+/// "no space for 2.1 MB of shared memory in /dev/shm (1.0 MB free)".
+fn no_space(bytes: u64, dir: &Path, free: u64) -> io::Error {
+    let mb = |b: u64| b as f64 / 1e6;
+    io::Error::new(
+        io::ErrorKind::StorageFull,
+        format!(
+            "no space for {:.1} MB of shared memory in {} ({:.1} MB free): use a smaller \
+             array, or give {} more room (Docker's default /dev/shm is 64 MB: `--shm-size`)",
+            mb(bytes),
+            dir.display(),
+            mb(free),
+            dir.display()
+        ),
+    )
+}
+
+/// `e`, saying which directory it happened in.
+fn in_dir(e: io::Error, dir: &Path) -> io::Error {
+    io::Error::new(e.kind(), format!("shared memory in {}: {e}", dir.display()))
 }
 
 /// `/dev/shm` when it is a writable directory (memory-backed: no disk I/O), else the temp dir.

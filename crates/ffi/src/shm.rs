@@ -4,7 +4,7 @@
 //! changes or truncates the file while it is mapped. This module is the one place in the lab that
 //! makes that call, and it states the contract that makes it sound; the `isolated` crate (which
 //! has no `unsafe` at all) keeps that contract: its `TempSharedF64s` owns the file (private,
-//! sized once, removed on drop) and its pool hands each worker a disjoint range.
+//! with no name, sized once) and its pool hands each worker a disjoint range.
 //!
 //! A mapped page that its filesystem has no room for is another way to die: the first write to
 //! it raises SIGBUS, in safe code. So the file's creator sizes it with
@@ -18,8 +18,9 @@ use std::io;
 /// A file mapped read-write and shared (`MAP_SHARED`), seen as a slice of `f64`.
 ///
 /// **The contract** (what makes the safe methods sound), kept by `isolated`'s pool:
-/// 1. the file is private to the lab's processes: the parent creates it under a fresh random name
-///    with mode 0600, sizes it once, and never truncates it while any process has it mapped;
+/// 1. the file is private to the lab's processes: the parent creates it with no name
+///    (`O_TMPFILE`) and mode 0600, reachable only through the parent's own descriptor, sizes it
+///    once, and never truncates it while any process has it mapped;
 /// 2. while a process holds a slice from [`as_mut_slice`](Self::as_mut_slice), no other process
 ///    writes the elements it covers: the parent hands each worker a disjoint range, one task at
 ///    a time, and borrows the whole array only when no task is in flight;

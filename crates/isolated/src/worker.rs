@@ -8,7 +8,8 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use ffi::shm::SharedF64s;
 
@@ -35,8 +36,9 @@ pub enum WorkerError {
 struct State {
     /// The handle to this process's racy C counter: sound, since this thread is the only one.
     counter: ffi::RacyCounter,
-    /// The shared-memory array this worker has mapped, by path.
-    shm: Option<(PathBuf, SharedF64s)>,
+    /// The shared-memory array this worker has mapped, by file identity (`st_dev`, `st_ino`):
+    /// the path a parent sends is its descriptor, whose number a later array may reuse.
+    shm: Option<((u64, u64), SharedF64s)>,
     /// How the worker was started (the test switches).
     opts: WorkerOptions,
     // Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
@@ -286,17 +288,24 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
 // ANCHOR_END: handle
 
 impl State {
-    /// The mapping of `path`, mapped on first use and kept for the next tasks.
+    /// The mapping of the file at `path`, mapped on first use and kept for the next tasks on the
+    /// same file. The file is opened every time, to see *which* file the path leads to now; the
+    /// kept mapping holds its file, so no other file can have that identity meanwhile.
     fn mapped(&mut self, path: &Path) -> Result<&mut SharedF64s, String> {
-        if self.shm.as_ref().is_none_or(|(p, _)| p != path) {
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(path)
-                .map_err(|e| format!("cannot open shared memory {}: {e}", path.display()))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot open shared memory {}: {e}", path.display()))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot stat shared memory {}: {e}", path.display()))?;
+        let id = (meta.dev(), meta.ino());
+        if self.shm.as_ref().is_none_or(|(kept, _)| *kept != id) {
+            self.shm = None; // unmap the last array before mapping the next
             let map = SharedF64s::map(&file)
                 .map_err(|e| format!("cannot map shared memory {}: {e}", path.display()))?;
-            self.shm = Some((path.to_path_buf(), map));
+            self.shm = Some((id, map));
         }
         Ok(&mut self.shm.as_mut().expect("just mapped").1)
     }

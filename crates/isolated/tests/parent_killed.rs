@@ -141,7 +141,7 @@ fn kill_mid_job(sig: Signal) -> Probe {
     while !probe
         .workers
         .iter()
-        .all(|&w| maps(w, &probe.shared).unwrap_or(false))
+        .all(|&w| common::maps(w, probe.shared.dev, probe.shared.ino).unwrap_or(false))
     {
         assert!(
             Instant::now() < deadline,
@@ -157,14 +157,25 @@ fn kill_mid_job(sig: Signal) -> Probe {
     probe
 }
 
-/// Whether process `pid` maps the array (`None` when its maps cannot be read: gone).
-fn maps(pid: u32, shared: &Shared) -> Option<bool> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
-    let dev = common::dev_in_maps(shared.dev);
-    Some(text.lines().any(|l| {
-        let f: Vec<&str> = l.split_whitespace().collect();
-        f.len() >= 5 && f[3] == dev && f[4] == shared.ino.to_string()
-    }))
+#[test]
+fn a_parent_killed_mid_job_leaves_no_shared_memory() {
+    for sig in SIGNALS {
+        let probe = kill_mid_job(sig);
+        let deadline = Instant::now() + LIMIT;
+        loop {
+            let s = &probe.shared;
+            let left = common::holders(s.dev, s.ino, &s.path);
+            if left.is_empty() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{LIMIT:?} after the parent died of {sig}, its shared array is still held: \
+                 {left:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 #[test]

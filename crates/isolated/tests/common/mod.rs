@@ -104,3 +104,57 @@ pub fn reap_if_child(pid: u32) {
         let _ = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(raw), None);
     }
 }
+
+/// Whether process `pid` maps the file `(dev, ino)` (`None` when its maps cannot be read:
+/// it is gone).
+pub fn maps(pid: u32, dev: u64, ino: u64) -> Option<bool> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/maps")).ok()?;
+    let (dev, ino) = (dev_in_maps(dev), ino.to_string());
+    Some(text.lines().any(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        f.len() >= 5 && f[3] == dev && f[4] == ino
+    }))
+}
+
+/// Everything that still holds the file `(dev, ino)`, which was reached at `path`: every
+/// process that maps it or has it open (this one included), every entry of the shared-memory
+/// directory that names it, and `path` if it still leads to it. Empty once its memory is free.
+pub fn holders(dev: u64, ino: u64, path: &std::path::Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let same = |m: std::fs::Metadata| m.dev() == dev && m.ino() == ino;
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if maps(pid, dev, ino) == Some(true) {
+            found.push(format!("process {pid} maps it"));
+        }
+        for fd in std::fs::read_dir(entry.path().join("fd"))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            if std::fs::metadata(fd.path()).is_ok_and(same) {
+                found.push(format!(
+                    "process {pid} has it open as {}",
+                    fd.path().display()
+                ));
+            }
+        }
+    }
+    let dir = isolated::temp_shared::default_dir();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        if entry.metadata().is_ok_and(same) {
+            found.push(format!("{} names it", entry.path().display()));
+        }
+    }
+    if std::fs::metadata(path).is_ok_and(same) {
+        found.push(format!("{} still leads to it", path.display()));
+    }
+    found
+}

@@ -130,11 +130,16 @@ fn free_bytes(file: &File) -> io::Result<u64> {
 /// "no space for 2.1 MB of shared memory in /dev/shm (1.0 MB free)".
 fn no_space(bytes: u64, dir: &Path, free: u64) -> io::Error {
     let mb = |b: u64| b as f64 / 1e6;
+    let docker = if dir == Path::new("/dev/shm") {
+        " (Docker's default /dev/shm is 64 MB: `docker run --shm-size`)"
+    } else {
+        ""
+    };
     io::Error::new(
         io::ErrorKind::StorageFull,
         format!(
             "no space for {:.1} MB of shared memory in {} ({:.1} MB free): use a smaller \
-             array, or give {} more room (Docker's default /dev/shm is 64 MB: `--shm-size`)",
+             array, or give {} more room{docker}",
             mb(bytes),
             dir.display(),
             mb(free),

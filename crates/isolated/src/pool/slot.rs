@@ -103,7 +103,7 @@ impl Slot {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .process_group(0) // its own group: ending it ends whatever it started
-            .env(PARENT_ENV, std::process::id().to_string()); // it dies with us: see worker
+            .env(PARENT_ENV, std::process::id().to_string()); // checked: worker::die_with_parent
         // The test-only variables reach the worker only from a pool configured for fault tests.
         fault_injection::set_worker_env(&mut cmd, cfg.test_faults, cfg.test_version);
         let mut child = cmd.spawn().map_err(|source| match source.kind() {

@@ -24,7 +24,8 @@ pub enum Task<'a> {
     SquareChunk(Cow<'a, [f64]>),
     /// Square `len` elements from `offset` of the shared-memory array at `path`, in place.
     SquareShm {
-        /// The shared file (see [`crate::TempSharedF64s`]).
+        /// The shared file: [`TempSharedF64s::path`](crate::TempSharedF64s::path), the parent's
+        /// descriptor of a file with no name.
         path: PathBuf,
         /// First element.
         offset: usize,

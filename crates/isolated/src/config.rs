@@ -2,7 +2,8 @@
 //! take, how often a lost task may be re-run, and the two test-only switches.
 //!
 //! The worker binary's name and the variable that overrides where it is live here too: the
-//! error messages name them, and [`locate`](crate::locate) searches with them.
+//! error messages name them, and [`locate`](crate::locate) searches with them; so does the
+//! variable that tells a worker who its parent is.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -11,6 +12,9 @@ use std::time::Duration;
 pub const WORKER_NAME: &str = "lab-worker";
 /// The environment variable that overrides where the worker is.
 pub const WORKER_ENV: &str = "LAB_WORKER";
+/// The environment variable in which the pool tells each worker its parent's pid, so the worker
+/// can tell whether that parent already died before it asked to die with it.
+pub const PARENT_ENV: &str = "LAB_WORKER_PARENT";
 
 /// How to start and run a pool.
 #[derive(Debug, Clone)]

@@ -113,6 +113,20 @@ pub enum PoolError {
         /// The version it answered with.
         got: u8,
     },
+    /// The program answered the handshake with bytes that are no protocol header at all, not
+    /// even an old version's: it is some other program, not a stale worker.
+    #[error(
+        "{} is not a {WORKER_NAME}: its first bytes are not a protocol header ({}); point \
+         {WORKER_ENV} at a built {WORKER_NAME}",
+        .path.display(),
+        shown(.first)
+    )]
+    NotAWorker {
+        /// The program.
+        path: PathBuf,
+        /// What it wrote first (at most a header's worth).
+        first: Vec<u8>,
+    },
     /// The worker did not complete the handshake.
     #[error("worker {} failed its handshake: {reason}", .path.display())]
     Handshake {
@@ -153,6 +167,16 @@ pub enum PoolError {
     /// The operating system refused something else (poll, shared memory, ...).
     #[error(transparent)]
     Io(io::Error),
+}
+
+/// `68 69 0a, "hi\n" as text`: a program's first bytes, for [`PoolError::NotAWorker`].
+fn shown(bytes: &[u8]) -> String {
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!(
+        "{}, {:?} as text",
+        hex.join(" "),
+        String::from_utf8_lossy(bytes)
+    )
 }
 
 /// The end of a [`PoolError::TaskFailed`] message: why there is no result.
@@ -202,6 +226,19 @@ mod tests {
                 .to_string()
                 .ends_with("; gave up after 3 attempts, so the job has no result"),
             "{spent}"
+        );
+    }
+
+    #[test]
+    fn a_program_that_is_not_a_worker_is_told_apart_from_a_stale_one() {
+        let err = PoolError::NotAWorker {
+            path: "/bin/chatty".into(),
+            first: b"hi\n".to_vec(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "/bin/chatty is not a lab-worker: its first bytes are not a protocol header (68 69 \
+             0a, \"hi\\n\" as text); point LAB_WORKER at a built lab-worker"
         );
     }
 

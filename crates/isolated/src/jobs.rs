@@ -112,10 +112,11 @@ impl Pool {
         chunks: usize,
     ) -> Result<(), PoolError> {
         let size = array.len().div_ceil(chunks.max(1)).max(1);
+        let path = array.path();
         let tasks: Vec<Task> = (0..array.len())
             .step_by(size)
             .map(|offset| Task::SquareShm {
-                path: array.path().to_path_buf(),
+                path: path.clone(),
                 offset,
                 len: size.min(array.len() - offset),
             })

@@ -21,8 +21,8 @@
 //! - [`jobs`]: what the lab does with a pool: the counter job, the article's E1 and E3; and
 //!   the counter job on threads, to compare with.
 //! - [`reduce`]: the collect-and-reduce bookkeeping, shared with the loom model.
-//! - [`TempSharedF64s`]: an `f64` array in shared memory, in a temporary file it owns, that
-//!   workers square in place.
+//! - [`TempSharedF64s`]: an `f64` array in shared memory, in a file with no name that it owns
+//!   (so nothing, not even SIGKILL, can leave it behind), that workers square in place.
 //! - [`locate`]: finding the worker binary.
 //! - [`fault_injection`]: test support: the faults a test can ask a worker to commit.
 //!

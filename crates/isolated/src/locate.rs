@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-pub use crate::config::{WORKER_ENV, WORKER_NAME};
+pub use crate::config::{PARENT_ENV, WORKER_ENV, WORKER_NAME};
 use crate::pool::{Pool, check_executable};
 use crate::{PoolConfig, PoolError};
 
@@ -90,16 +90,23 @@ pub fn candidates_beside(exe: &Path) -> Vec<PathBuf> {
 /// The lab runner's way: [`locate_worker`]; when the worker is missing or speaks another
 /// protocol version and we run under cargo (`$CARGO` is set, as `cargo run` does), build it
 /// once with `cargo build -p isolated --bin lab-worker` in the current executable's profile,
-/// then look again. `$LAB_WORKER` is never second-guessed.
+/// then look again.
+///
+/// `$LAB_WORKER` is never second-guessed, nor started here: the pool's own handshake is the
+/// one limit it waits for (and says what is wrong with it). A worker found beside the
+/// executable is handshaken once here, to tell a stale one; any other failure of that
+/// handshake is returned as it is, not waited for a second time by the pool.
 pub fn ensure_worker() -> anyhow::Result<PathBuf> {
-    let explicit = std::env::var_os(WORKER_ENV).is_some();
     let found = locate_worker();
-    let usable = match &found {
-        Ok(p) => !is_stale(p),
-        Err(_) => false,
-    };
-    if usable || explicit {
+    if std::env::var_os(WORKER_ENV).is_some() {
         return Ok(found?);
+    }
+    if let Ok(p) = &found {
+        match Pool::start(PoolConfig::new(p, 1)) {
+            Ok(_) => return Ok(p.clone()),
+            Err(PoolError::StaleWorker { .. }) => {} // rebuild it, below
+            Err(e) => return Err(e.into()),
+        }
     }
     let Some(cargo) = std::env::var_os("CARGO") else {
         return match found {
@@ -144,12 +151,4 @@ pub fn ensure_worker() -> anyhow::Result<PathBuf> {
     let status = cmd.status()?;
     anyhow::ensure!(status.success(), "building {WORKER_NAME} failed: {status}");
     Ok(locate_worker()?)
-}
-
-/// True when the worker at `path` answers the handshake with another protocol version.
-fn is_stale(path: &Path) -> bool {
-    matches!(
-        Pool::start(PoolConfig::new(path, 1)),
-        Err(PoolError::StaleWorker { .. })
-    )
 }

@@ -19,9 +19,8 @@ mod slot;
 
 pub(crate) use slot::check_executable;
 
+use std::marker::PhantomData;
 use std::time::Duration;
-
-use wait_timeout::ChildExt;
 
 use crate::codec::Reply;
 use crate::config::PoolConfig;
@@ -33,7 +32,12 @@ use slot::Slot;
 /// A pool of persistent worker processes.
 ///
 /// Dropping the pool closes every worker's stdin (a worker exits when its input ends), waits
-/// briefly, kills any that remain, and reaps them all: no zombie is left behind.
+/// briefly, kills any that remain (each with its process group), and reaps them all: no zombie
+/// is left behind. If the pool's process dies without dropping it (a signal, SIGKILL included),
+/// the kernel kills the workers: each asked to die with the thread that started it.
+///
+/// That is also why a pool is not `Send`: a worker dies when the *thread* that started it ends
+/// (`PR_SET_PDEATHSIG`), so a pool moved away from that thread could lose its workers.
 #[derive(Debug)]
 pub struct Pool {
     /// How it was started.
@@ -44,6 +48,8 @@ pub struct Pool {
     next_id: usize,
     /// The pid of every worker ever started.
     spawned: Vec<u32>,
+    /// Not `Send`, not `Sync`: the workers die with the thread that started them.
+    on_this_thread: PhantomData<*const ()>,
 }
 // ANCHOR_END: pool
 
@@ -64,6 +70,7 @@ impl Pool {
             slots: Vec::new(),
             next_id: 0,
             spawned: Vec::new(),
+            on_this_thread: PhantomData,
         };
         pool.fill()?;
         Ok(pool)
@@ -138,10 +145,7 @@ impl Drop for Pool {
             .map(Slot::close)
             .collect();
         for (mut child, _stdout) in children {
-            if !matches!(child.wait_timeout(Duration::from_secs(2)), Ok(Some(_))) {
-                let _ = child.kill();
-                let _ = child.wait();
-            }
+            let _ = slot::end(&mut child, Duration::from_secs(2));
         }
     }
 }

@@ -173,6 +173,14 @@ pub fn parse_header(b: &[u8; HEADER_LEN]) -> Result<Header, FrameError> {
 }
 // ANCHOR_END: parse_header
 
+/// True when `bytes`, the start of what the other side wrote, could be a frame header of *some*
+/// protocol version: the opcode byte (if it arrived) is one we know and the reserved byte (if it
+/// arrived) is 0. Every version keeps the version byte first, so a frame that fails only on
+/// it is a stale build; bytes that fail this too (text, say) come from another program.
+pub fn could_be_header(bytes: &[u8]) -> bool {
+    bytes.get(1).is_none_or(|&b| Op::from_byte(b).is_some()) && bytes.get(3).is_none_or(|&b| b == 0)
+}
+
 /// Writes a header for `op` with a payload of `len` bytes into the first 12 bytes of `out`,
 /// stamped with `version` (always [`VERSION`] except in the stale-worker test).
 pub fn write_header(out: &mut Vec<u8>, version: u8, op: Op, fault: u8, task: u32, len: usize) {

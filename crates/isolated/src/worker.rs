@@ -8,7 +8,8 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use ffi::shm::SharedF64s;
 
@@ -16,6 +17,7 @@ use ffi::shm::SharedF64s;
 pub use crate::fault_injection::WorkerOptions;
 
 use crate::codec;
+use crate::config::PARENT_ENV;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Op};
 
@@ -34,8 +36,9 @@ pub enum WorkerError {
 struct State {
     /// The handle to this process's racy C counter: sound, since this thread is the only one.
     counter: ffi::RacyCounter,
-    /// The shared-memory array this worker has mapped, by path.
-    shm: Option<(PathBuf, SharedF64s)>,
+    /// The shared-memory array this worker has mapped, by file identity (`st_dev`, `st_ino`):
+    /// the path a parent sends is its descriptor, whose number a later array may reuse.
+    shm: Option<((u64, u64), SharedF64s)>,
     /// How the worker was started (the test switches).
     opts: WorkerOptions,
     // Buffers kept from task to task: a fresh 8 MB buffer costs thousands of page faults.
@@ -47,9 +50,17 @@ struct State {
     f64s: Vec<f64>,
 }
 
-/// The `lab-worker` binary's whole `main`: serves stdin/stdout, and returns the exit code
-/// (0 when the parent closed stdin, 2 after a protocol error, 1 after a pipe error).
+/// The exit code of a worker whose parent died before the worker could ask to die with it.
+pub const PARENT_GONE: i32 = 4;
+
+/// The `lab-worker` binary's whole `main`: asks to die with its parent, serves stdin/stdout,
+/// and returns the exit code (0 when the parent closed stdin, 2 after a protocol error, 1 after
+/// a pipe error, [`PARENT_GONE`] when its parent was already gone).
 pub fn main_stdio() -> i32 {
+    if let Err(why) = die_with_parent() {
+        eprintln!("lab-worker {}: {why}; exiting", std::process::id());
+        return PARENT_GONE;
+    }
     let stdin = io::stdin().lock();
     let stdout = io::stdout().lock();
     match serve(stdin, stdout, WorkerOptions::from_env()) {
@@ -64,6 +75,37 @@ pub fn main_stdio() -> i32 {
         }
     }
 }
+
+// ANCHOR: die_with_parent
+/// Asks the kernel to SIGKILL this worker when its parent dies (`PR_SET_PDEATHSIG`, Linux), so a
+/// worker hung in C cannot outlive a parent killed by any signal, SIGKILL included: an idle
+/// worker would see its stdin close, a hung one reads nothing.
+///
+/// The parent may die *before* the request is made; then the worker has already been given to
+/// another parent (init or a subreaper) and no signal will come. So, the request made, the
+/// worker compares `getppid()` with the pid the pool put in [`PARENT_ENV`] and refuses to serve
+/// when they differ. After that check, the parent's death is the signal's business. A worker
+/// started by hand (no [`PARENT_ENV`]) skips the check.
+///
+/// (The signal comes when the parent *thread* that started the worker ends, which is why a
+/// [`Pool`](crate::Pool) cannot be sent to another thread.)
+fn die_with_parent() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL)
+        .map_err(|e| format!("cannot ask to die with its parent: {e}"))?;
+    let Some(expected) = std::env::var_os(PARENT_ENV) else {
+        return Ok(());
+    };
+    let now = nix::unistd::getppid().as_raw();
+    match expected.to_str().and_then(|s| s.parse::<i32>().ok()) {
+        Some(parent) if parent == now => Ok(()),
+        _ => Err(format!(
+            "its parent (pid {}) is gone: its parent is now pid {now}",
+            expected.to_string_lossy()
+        )),
+    }
+}
+// ANCHOR_END: die_with_parent
 
 // ANCHOR: serve
 /// Serves requests from `input` until it ends cleanly (between frames). A frame that cannot be
@@ -246,17 +288,24 @@ fn handle(state: &mut State, op: Op, payload: &[u8], out: &mut Vec<u8>) -> Resul
 // ANCHOR_END: handle
 
 impl State {
-    /// The mapping of `path`, mapped on first use and kept for the next tasks.
+    /// The mapping of the file at `path`, mapped on first use and kept for the next tasks on the
+    /// same file. The file is opened every time, to see *which* file the path leads to now; the
+    /// kept mapping holds its file, so no other file can have that identity meanwhile.
     fn mapped(&mut self, path: &Path) -> Result<&mut SharedF64s, String> {
-        if self.shm.as_ref().is_none_or(|(p, _)| p != path) {
-            let file = OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open(path)
-                .map_err(|e| format!("cannot open shared memory {}: {e}", path.display()))?;
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+            .map_err(|e| format!("cannot open shared memory {}: {e}", path.display()))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot stat shared memory {}: {e}", path.display()))?;
+        let id = (meta.dev(), meta.ino());
+        if self.shm.as_ref().is_none_or(|(kept, _)| *kept != id) {
+            self.shm = None; // unmap the last array before mapping the next
             let map = SharedF64s::map(&file)
                 .map_err(|e| format!("cannot map shared memory {}: {e}", path.display()))?;
-            self.shm = Some((path.to_path_buf(), map));
+            self.shm = Some((id, map));
         }
         Ok(&mut self.shm.as_mut().expect("just mapped").1)
     }

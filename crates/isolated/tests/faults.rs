@@ -305,23 +305,48 @@ fn a_program_that_is_not_a_worker_fails_the_handshake_clearly() {
     assert!(err.to_string().contains("handshake"), "{err}");
 }
 
+/// Which file `a` is (`st_dev`, `st_ino`) and the path its workers open.
+fn identity(a: &TempSharedF64s) -> (u64, u64, std::path::PathBuf) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(a.path()).unwrap();
+    (m.dev(), m.ino(), a.path())
+}
+
+/// Asserts that nothing holds the array `seen` any more: no process maps it or has it open, no
+/// directory entry names it (its memory is free). Within a second: a worker another test is
+/// starting at that moment holds a copy of this process's descriptors until its `exec`.
+fn assert_released(seen: &(u64, u64, std::path::PathBuf), after: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let left = common::holders(seen.0, seen.1, &seen.2);
+        if left.is_empty() {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the shared array is still held after {after}: {left:#?}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
     // normal drop
     let a = TempSharedF64s::new(16).unwrap();
-    let path = a.path().to_path_buf();
-    assert!(path.exists());
+    let seen = identity(&a);
+    assert!(!common::holders(seen.0, seen.1, &seen.2).is_empty());
     drop(a);
-    assert!(!path.exists(), "{} left behind after drop", path.display());
+    assert_released(&seen, "drop");
 
     // a job that fails (its worker crashes, no retry): the `?` path drops the array
     fn failing_job() -> Result<(), PoolError> {
         let mut pool = faulty_pool(0, LONG);
         let shared = TempSharedF64s::from_slice(&[1.0; 64]).unwrap();
-        *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
+        *SEEN.lock().unwrap() = Some(identity(&shared));
         pool.run_injecting(
             &[isolated::Task::SquareShm {
-                path: shared.path().to_path_buf(),
+                path: shared.path(),
                 offset: 0,
                 len: 64,
             }],
@@ -329,26 +354,17 @@ fn the_shared_memory_file_is_removed_on_drop_on_error_and_on_panic() {
         )?;
         Ok(())
     }
-    static SEEN: std::sync::Mutex<Option<std::path::PathBuf>> = std::sync::Mutex::new(None);
+    type Seen = Option<(u64, u64, std::path::PathBuf)>;
+    static SEEN: std::sync::Mutex<Seen> = std::sync::Mutex::new(None);
     assert!(failing_job().is_err());
-    let path = SEEN.lock().unwrap().take().unwrap();
-    assert!(
-        !path.exists(),
-        "{} left behind after an error",
-        path.display()
-    );
+    assert_released(&SEEN.lock().unwrap().take().unwrap(), "an error");
 
     // a panic while the array is alive
     let result = std::panic::catch_unwind(|| {
         let shared = TempSharedF64s::new(8).unwrap();
-        *SEEN.lock().unwrap() = Some(shared.path().to_path_buf());
+        *SEEN.lock().unwrap() = Some(identity(&shared));
         panic!("boom while the shared array is mapped");
     });
     assert!(result.is_err());
-    let path = SEEN.lock().unwrap().take().unwrap();
-    assert!(
-        !path.exists(),
-        "{} left behind after a panic",
-        path.display()
-    );
+    assert_released(&SEEN.lock().unwrap().take().unwrap(), "a panic");
 }

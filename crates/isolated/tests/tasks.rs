@@ -88,12 +88,34 @@ fn an_array_squared_in_shared_memory_equals_one_in_process_call() {
 }
 
 #[test]
+fn an_array_at_a_reused_path_is_mapped_afresh() {
+    // The path is the parent's descriptor number, which the next array usually gets again
+    // once the first is dropped: the worker must square the new array, not its kept mapping
+    // of the old one.
+    let mut p = pool(1);
+    for round in 0..20 {
+        let mut a = TempSharedF64s::from_slice(&[1.0, 2.0, 3.0]).unwrap();
+        p.square_shm(&mut a, 1).unwrap();
+        assert_eq!(a.as_slice(), &[1.0, 4.0, 9.0]);
+        let first = a.path();
+        drop(a);
+        let mut b = TempSharedF64s::from_slice(&[5.0, 6.0, 7.0]).unwrap();
+        p.square_shm(&mut b, 1).unwrap();
+        assert_eq!(b.as_slice(), &[25.0, 36.0, 49.0], "round {round}");
+        if b.path() == first {
+            return; // the path was reused, and the new array was squared
+        }
+    }
+    panic!("no descriptor number was reused in 20 rounds: the check above never ran");
+}
+
+#[test]
 fn a_shared_range_outside_the_array_is_refused_by_the_worker() {
     let mut p = pool(1);
     let shared = TempSharedF64s::new(10).unwrap();
     let err = p
         .run(&[Task::SquareShm {
-            path: shared.path().to_path_buf(),
+            path: shared.path(),
             offset: 8,
             len: 5,
         }])

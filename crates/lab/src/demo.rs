@@ -16,10 +16,10 @@ use crate::Table;
 /// Options for `cargo lab demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Threads per kernel (pinned to cores round-robin).
+    /// Threads per kernel (pinned to cores round-robin), 1 to 256.
     #[arg(long, default_value_t = 2)]
     pub threads: usize,
-    /// Increments per thread.
+    /// Increments per thread, at most 100,000,000 (and at most 200,000,000 in all).
     #[arg(long, default_value_t = 5_000_000)]
     pub increments: u64,
 }
@@ -45,6 +45,12 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
 /// The most increments per thread the demo accepts: a few seconds per kernel on a slow machine.
 pub const MAX_INCREMENTS: u64 = 100_000_000;
 
+/// The most increments in all, threads × increments, the demo accepts: every kernel does them
+/// all, and the locked ones manage tens of millions per second, so this is well under a minute
+/// for the whole table. (`--threads 256 --increments 100000000`, within both bounds above,
+/// would run silently for about two hours.)
+pub const MAX_TOTAL: u64 = 2 * MAX_INCREMENTS;
+
 /// Runs every kernel once with `threads` pinned threads × `increments` and renders the table:
 /// expected, observed, lost, time, increments per second.
 pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String> {
@@ -56,6 +62,17 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
             "increments must be 1..={} per thread, got {increments} (every kernel runs, and the \
              locked ones manage tens of millions per second)",
             grouped(MAX_INCREMENTS)
+        );
+    }
+    let total = (threads as u64).saturating_mul(increments);
+    if total > MAX_TOTAL {
+        bail!(
+            "threads × increments must be at most {} (every kernel does them all, and the locked \
+             ones manage tens of millions per second), got {threads} × {} = {}: fewer threads or \
+             fewer increments",
+            grouped(MAX_TOTAL),
+            grouped(increments),
+            grouped(total)
         );
     }
     // The kernels' counters are process-global C state: one table at a time per process.
@@ -147,6 +164,26 @@ mod tests {
             "{err}"
         );
         assert!(counters_table(2, 0).is_err());
+    }
+
+    #[test]
+    fn too_much_work_in_total_is_a_clear_error_not_hours_of_silence() {
+        // 256 threads of 100,000,000 each is allowed by both per-argument bounds, and would run
+        // for about two hours. The table must refuse it at once: a thread and a deadline keep
+        // this test bounded even where it is not refused.
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(counters_table(256, MAX_INCREMENTS).map_err(|e| e.to_string()));
+        });
+        let err = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("256 x 100,000,000 increments were not refused within 30 s")
+            .expect_err("256 x 100,000,000 increments must be refused");
+        assert!(err.contains("threads × increments"), "{err}");
+        assert!(
+            err.contains("25,600,000,000"),
+            "the message shows the total: {err}"
+        );
     }
 
     #[test]

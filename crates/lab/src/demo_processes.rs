@@ -96,7 +96,7 @@ pub fn run() -> anyhow::Result<()> {
         yes(shared.as_slice() == &by_threads[..]),
         ms(t_shm),
     ]);
-    drop(shared); // removes the /dev/shm file
+    drop(shared); // its memory goes with the workers' mappings (it never had a name)
     drop(pool);
     print!("{}", table.render());
     println!(

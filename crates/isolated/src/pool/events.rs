@@ -132,16 +132,21 @@ impl Pool {
         };
         let t = match busy.job {
             Job::Hello => {
+                let path = self.cfg.worker.clone();
+                let first = slot.received();
                 return Err(match reason {
+                    _ if !first.is_empty() && !protocol::could_be_header(first) => {
+                        PoolError::NotAWorker {
+                            path,
+                            first: first.to_vec(),
+                        }
+                    }
                     FaultReason::BadFrame {
                         error: FrameError::Version { got },
                         ..
-                    } => PoolError::StaleWorker {
-                        path: self.cfg.worker.clone(),
-                        got,
-                    },
+                    } => PoolError::StaleWorker { path, got },
                     other => PoolError::Handshake {
-                        path: self.cfg.worker.clone(),
+                        path,
                         reason: other.to_string(),
                     },
                 });

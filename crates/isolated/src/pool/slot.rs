@@ -1,20 +1,25 @@
 //! One worker slot: a worker process, its two non-blocking pipes, the request being written,
 //! the reply being read, and the one job it may have in flight. Starting the worker
 //! ([`Slot::spawn`]), the pipe I/O ([`Slot::send`], [`Slot::flush`], [`Slot::read_frame`]) and
-//! ending it ([`Slot::reap`]) are here; deciding what an event means for the job is not.
+//! ending it ([`Slot::reap`], [`end`]) are here; deciding what an event means for the job is not.
+//!
+//! Each worker leads a process group of its own, and ending a worker kills that whole group: a
+//! program that is not a real worker cannot leave children of its own behind.
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use nix::fcntl::{FcntlArg, OFlag, fcntl};
-use wait_timeout::ChildExt;
+use nix::sys::signal::{Signal, killpg};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+use nix::unistd::Pid;
 
-use crate::config::PoolConfig;
+use crate::config::{PARENT_ENV, PoolConfig};
 use crate::error::PoolError;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Header, Op};
@@ -96,7 +101,9 @@ impl Slot {
         let mut cmd = Command::new(path);
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
+            .stderr(Stdio::inherit())
+            .process_group(0) // its own group: ending it ends whatever it started
+            .env(PARENT_ENV, std::process::id().to_string()); // checked: worker::die_with_parent
         // The test-only variables reach the worker only from a pool configured for fault tests.
         fault_injection::set_worker_env(&mut cmd, cfg.test_faults, cfg.test_version);
         let mut child = cmd.spawn().map_err(|source| match source.kind() {
@@ -110,14 +117,12 @@ impl Slot {
         let pid = child.id();
         started.push(pid);
         let (Some(stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
-            let _ = child.kill();
-            let _ = child.wait();
+            let _ = end(&mut child, Duration::ZERO);
             return Err(PoolError::Io(io::Error::other("worker pipes missing")));
         };
         for fd in [stdin.as_fd(), stdout.as_fd()] {
             if let Err(e) = fcntl(fd, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)) {
-                let _ = child.kill();
-                let _ = child.wait();
+                let _ = end(&mut child, Duration::ZERO);
                 return Err(PoolError::Io(e.into()));
             }
             // Bigger pipes mean fewer wake-ups for large chunks; refusal is harmless.
@@ -232,25 +237,57 @@ impl Slot {
     }
     // ANCHOR_END: read_frame
 
-    /// Ends the worker and reaps it. `exiting`: it is probably exiting by itself (its pipe
-    /// closed), so give it a moment to report its real status before killing it.
+    /// Ends the worker and its process group, and reaps it. `exiting`: it is probably exiting
+    /// by itself (its pipe closed), so give it a moment to report its real status first.
     pub(super) fn reap(&mut self, exiting: bool) -> String {
-        if exiting && let Ok(Some(status)) = self.child.wait_timeout(Duration::from_secs(2)) {
-            return describe_status(status);
-        }
-        let _ = self.child.kill();
-        match self.child.wait() {
+        let grace = if exiting {
+            Duration::from_secs(2)
+        } else {
+            Duration::ZERO
+        };
+        match end(&mut self.child, grace) {
             Ok(status) => describe_status(status),
             Err(e) => format!("could not be reaped: {e}"),
         }
     }
 
+    /// The bytes of the reply read so far (a whole header once one was refused): what a
+    /// program that is not a worker printed, for its error message.
+    pub(super) fn received(&self) -> &[u8] {
+        &self.inbuf[..self.filled]
+    }
+
     /// Closes the worker's stdin (an idle worker then exits with status 0) and hands back the
-    /// process, to be waited for, and its stdout, kept open until then.
+    /// process, to be [`end`]ed, and its stdout, kept open until then.
     pub(super) fn close(self) -> (Child, ChildStdout) {
         drop(self.stdin);
         (self.child, self.stdout)
     }
+}
+
+/// Ends a worker: waits up to `grace` for it to exit by itself, then kills its process group
+/// (the worker and anything it started) and reaps it, returning how it ended.
+///
+/// The group is killed while the worker is not yet reaped (alive, or a zombie seen with
+/// `WNOWAIT`), so its pid, which is the group's id, cannot have been reused by then.
+pub(crate) fn end(child: &mut Child, grace: Duration) -> io::Result<ExitStatus> {
+    let pid = Pid::from_raw(i32::try_from(child.id()).map_err(io::Error::other)?);
+    let deadline = Instant::now() + grace;
+    let mut pause = Duration::from_micros(100);
+    loop {
+        let exited = waitid(
+            Id::Pid(pid),
+            WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT,
+        );
+        // Anything but "still running" (exited, or an error such as already reaped) ends the wait.
+        if !matches!(exited, Ok(WaitStatus::StillAlive)) || Instant::now() >= deadline {
+            break;
+        }
+        std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+        pause = (pause * 2).min(Duration::from_millis(10));
+    }
+    let _ = killpg(pid, Signal::SIGKILL); // ESRCH when the group is already empty: fine
+    child.wait()
 }
 
 /// Checks that `path` is an executable file, with a clear error naming it.

@@ -7,7 +7,7 @@
 //! code (which may deadlock or start processes of its own), and `cargo xtask` for every step it
 //! runs.
 //!
-//! A program that calls [`supervise`] first (`cargo lab check` and `watch`, every `cargo xtask`
+//! A program that calls [`supervise`] (`cargo lab check` and `watch`, every `cargo xtask`
 //! command) also:
 //! - ends on SIGINT, SIGTERM and SIGHUP by stopping every group it started, then itself, with a
 //!   one-line message and the exit status 128 + the signal's number (130 for Ctrl-C): its
@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{SigSet, Signal, kill, killpg};
+use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::{Pid, getpgrp, getpid};
 
@@ -298,28 +298,46 @@ fn kill_orphans(live: &BTreeSet<i32>, all: bool) {
 
 /// Makes this program end cleanly on SIGINT, SIGTERM and SIGHUP, and the subreaper of
 /// everything it starts (see the module's documentation). `name` starts the one-line message
-/// (`cargo lab`). Call it first in `main`, before any thread starts: the signals are blocked in
-/// this thread, every thread started later inherits that, and one thread of ours waits for them
-/// (`sigwait`); children start with no signal blocked (std resets the mask when it spawns).
+/// (`cargo lab`). A thread of ours waits for the signals (`signal-hook`'s iterator: the handler
+/// only wakes it); children start with the default handling, as every handler is reset by
+/// `exec`, and no signal is blocked. A signal this program was started with ignored stays
+/// ignored (`nohup cargo lab check` survives a hang-up; so does a background job of a script).
 pub fn supervise(name: &'static str) -> anyhow::Result<()> {
-    let mut signals = SigSet::empty();
-    for signal in STOP_SIGNALS {
-        signals.add(signal);
-    }
-    signals.thread_block()?;
+    let ignored = ignored_signals();
+    let wanted: Vec<i32> = STOP_SIGNALS
+        .iter()
+        .filter(|s| !ignored.contains(s))
+        .map(|s| *s as i32)
+        .collect();
+    let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
     if nix::sys::prctl::set_child_subreaper(true).is_ok() {
         ADOPTS.store(true, Ordering::SeqCst);
     }
     thread::Builder::new()
         .name("stop-on-signal".into())
         .spawn(move || {
-            loop {
-                if let Ok(signal) = signals.wait() {
+            for signal in signals.forever() {
+                if let Ok(signal) = Signal::try_from(signal) {
                     stop_all_and_exit(name, signal);
                 }
             }
         })?;
     Ok(())
+}
+
+/// The signals this process ignores (the `SigIgn` mask of `/proc/self/status`: bit n-1 is
+/// signal n).
+fn ignored_signals() -> Vec<Signal> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0);
+    STOP_SIGNALS
+        .into_iter()
+        .filter(|s| mask & (1 << (*s as i32 - 1)) != 0)
+        .collect()
 }
 
 /// Stops every live group, kills every other child of ours, says so in one line and exits with
@@ -333,10 +351,7 @@ fn stop_all_and_exit(name: &str, signal: Signal) -> ! {
     if ADOPTS.load(Ordering::SeqCst) {
         kill_orphans(&BTreeSet::new(), true);
     }
-    eprintln!(
-        "\n{name}: stopped by {signal}; every process it had started was ended first ({} group(s))",
-        live.len()
-    );
+    eprintln!("\n{name}: stopped by {signal}, after ending every process it had started");
     std::process::exit(128 + signal as i32);
 }
 

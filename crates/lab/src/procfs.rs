@@ -84,6 +84,26 @@ pub fn all() -> Vec<Stat> {
         .collect()
 }
 
+/// Every running descendant of `root` (children, their children, ...), as `/proc` shows them
+/// now. A descendant whose parent died was handed to init or a subreaper and is no longer found.
+pub fn descendants(root: i32) -> Vec<Stat> {
+    let all = all();
+    let mut family = std::collections::BTreeSet::from([root]);
+    let mut found: Vec<Stat> = Vec::new();
+    loop {
+        let more: Vec<Stat> = all
+            .iter()
+            .filter(|p| family.contains(&p.ppid) && !family.contains(&p.pid))
+            .cloned()
+            .collect();
+        if more.is_empty() {
+            return found.into_iter().filter(Stat::is_running).collect();
+        }
+        family.extend(more.iter().map(|p| p.pid));
+        found.extend(more);
+    }
+}
+
 /// True while any process of group `pgrp` still runs (zombies do not count).
 pub fn group_is_running(pgrp: i32) -> bool {
     all().iter().any(|p| p.pgrp == pgrp && p.is_running())

@@ -35,6 +35,13 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command runs children through `lab::child::run`, in their own process groups: on
+    // Ctrl-C, SIGTERM and SIGHUP they are stopped first, then this program: see
+    // `lab::child::supervise`.
+    if let Err(err) = lab::child::supervise("cargo xtask") {
+        eprintln!("error: cannot watch for Ctrl-C: {err:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Cmd::Verify(args) => xtask::verify::verify(&args),
         Cmd::Loom(args) => xtask::loom::run(&args),

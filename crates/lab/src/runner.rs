@@ -4,6 +4,7 @@
 
 pub mod outcome;
 pub mod progress;
+pub mod reports;
 pub mod watch;
 
 use std::time::Duration;

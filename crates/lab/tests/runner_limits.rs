@@ -242,3 +242,23 @@ fn processes_an_answer_leaves_running_are_stopped_not_waited_for() {
         "still running after the runner ended: {left:?}"
     );
 }
+
+/// `std::process::exit(0)` inside a test ends its binary with status 0 and no failure report;
+/// a fake `test result: ok. 8 passed` line before it looks like a full pass. Neither may pass,
+/// and neither may be blamed on missing tests: each test must report for itself.
+#[test]
+fn a_test_binary_that_exits_early_is_not_a_pass() {
+    for variant in ["wrong-exit-zero", "wrong-fake-pass"] {
+        let (_dir, progress) = progress_file();
+        let (ok, text, _) = lab(&["check", "calling-c", "--variant", variant], &progress);
+        assert!(!ok, "{variant} must not pass:\n{text}");
+        assert!(
+            text.contains("a test binary exited before its tests finished (process::exit?)"),
+            "{variant}: expected the early-exit verdict:\n{text}"
+        );
+        assert!(
+            text.contains("total_reports_overflow_as_none"),
+            "{variant}: expected the test that never reported:\n{text}"
+        );
+    }
+}

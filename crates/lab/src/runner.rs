@@ -158,8 +158,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
         Duration::from_secs(args.timeout),
     );
     if args.variant.is_none() && args.test.is_none() {
-        progress.set(&lesson.name, outcome.passed());
-        progress.save()?;
+        progress = Progress::record(&lesson.name, outcome.passed())?;
     }
     match (outcome.passed(), args.variant.as_deref()) {
         (true, None) => {
@@ -249,8 +248,7 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
     let mut changes = watch::Changes::new(&dirs, args.poll)?;
     loop {
         let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
-        progress.set(&lesson.name, outcome.passed());
-        progress.save()?;
+        progress = Progress::record(&lesson.name, outcome.passed())?;
         if outcome.passed() {
             match current(&progress) {
                 Some(next) => println!("Next: `cargo lab watch {}`.", next.name),
@@ -272,14 +270,31 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
 pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let lesson = lesson_named(&args.lesson)?;
     let exercise = lesson.path(lesson_table::EXERCISE);
-    if restore(&lesson.path(lesson_table::SHIPPED), &exercise)? {
+    let shipped = lesson.path(lesson_table::SHIPPED);
+    if reset_at(&shipped, &exercise, &progress::path(), &lesson.name)? {
         println!("{} is back as shipped.", exercise.display());
     } else {
         println!("{} is already as shipped.", exercise.display());
     }
-    let mut progress = Progress::load()?;
-    progress.set(&lesson.name, false);
-    progress.save()
+    Ok(())
+}
+
+/// Puts `exercise` back from `shipped` and records `lesson` as not done in the progress file
+/// at `progress`. Checks first, then writes: the progress file is read (under its lock) before
+/// the exercise is touched, so a corrupt one stops the reset with nothing changed, and so does
+/// a missing shipped copy. True when the exercise was rewritten.
+fn reset_at(
+    shipped: &std::path::Path,
+    exercise: &std::path::Path,
+    progress: &std::path::Path,
+    lesson: &str,
+) -> anyhow::Result<bool> {
+    let (_, wrote) = Progress::update_at(progress, |p| {
+        let wrote = restore(shipped, exercise)?;
+        p.set(lesson, false);
+        Ok(wrote)
+    })?;
+    Ok(wrote)
 }
 
 /// Copies `shipped` over `exercise` unless they are equal; true when it wrote.

@@ -31,6 +31,9 @@ enum Cmd {
     BookCheck(xtask::book::BookCheckArgs),
     /// Every test the project has, in order: the README's test command.
     TestAll(xtask::testall::TestAllArgs),
+    /// test-all's last step: fails if a process or a shared-memory file of the run is left.
+    #[command(hide = true)]
+    Leftovers(xtask::leftovers::LeftoversArgs),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +52,7 @@ fn main() -> ExitCode {
         Cmd::Bench(args) => xtask::bench::run(&args),
         Cmd::BookCheck(args) => xtask::book::run(&args),
         Cmd::TestAll(args) => xtask::testall::run(&args),
+        Cmd::Leftovers(args) => xtask::leftovers::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

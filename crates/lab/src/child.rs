@@ -500,4 +500,30 @@ mod tests {
             "the background sleep (pid {pid}) outlived the run"
         );
     }
+
+    /// At the limit the whole group goes, not only the child: `sh` and the `sleep` it started
+    /// in the background are both gone when `run` returns.
+    #[test]
+    fn nothing_of_the_group_runs_after_a_time_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", r#"sleep 1000 & echo $! > "$1"; sleep 1000"#, "sh"])
+            .arg(&pidfile);
+        let err = run(&mut cmd, Duration::from_millis(1500), Output::Capture).unwrap_err();
+        assert!(matches!(err, RunError::TimedOut { .. }), "{err}");
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .expect("sh wrote the pid of its sleep")
+            .trim()
+            .parse()
+            .unwrap();
+        let survived = crate::procfs::is_running(pid);
+        if survived {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        assert!(
+            !survived,
+            "the background sleep (pid {pid}) outlived the time-out"
+        );
+    }
 }

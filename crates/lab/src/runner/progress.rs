@@ -79,6 +79,8 @@ impl Progress {
         let mut tmp = tempfile::Builder::new()
             .prefix(".lab-progress-")
             .suffix(".tmp")
+            // As `std::fs::write` would create it (tempfile's default is owner-only).
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
             .tempfile_in(dir)
             .with_context(|| format!("cannot write in {}", dir.display()))?;
         std::io::Write::write_all(

@@ -1,15 +1,63 @@
-//! Running a child program without ever hanging: every child gets a time limit, runs in its own
-//! process group, and the whole group is killed when the limit passes. The runner uses this for
-//! students' code (which may deadlock), and `cargo xtask` for every step it runs.
+//! Running a child program without ever hanging and without leaving anything behind. Every
+//! child runs in its own process group under a time limit that covers reading its output too.
+//! When the child exits, or when the limit passes, whichever is first, its whole group is
+//! stopped ([`stop_group`]: SIGTERM, then SIGKILL after [`GRACE`]) and the child is reaped, so a
+//! background process it started (`Command::new("sleep").arg("1000").spawn()` in a student's
+//! exercise) dies with it instead of holding our pipe open. The runner uses this for students'
+//! code (which may deadlock or start processes of its own), and `cargo xtask` for every step it
+//! runs.
+//!
+//! A program that calls [`supervise`] (`cargo lab check` and `watch`, every `cargo xtask`
+//! command) also:
+//! - ends on SIGINT, SIGTERM and SIGHUP by stopping every group it started, then itself, with a
+//!   one-line message and the exit status 128 + the signal's number (130 for Ctrl-C): its
+//!   children run in their own groups, so the terminal's Ctrl-C never reaches them;
+//! - is the subreaper of everything it starts (`PR_SET_CHILD_SUBREAPER`): a process that leaves
+//!   its group (`setsid`, `process_group(0)`) and loses its parent is handed to us instead of to
+//!   init, and is killed when the run that started it ends.
+//!
+//! What no code can catch: SIGKILL of the runner itself. Its children then keep running (they
+//! are in their own groups, and nothing here asks the kernel to kill them with their parent).
 
+use std::collections::BTreeSet;
 use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
-use wait_timeout::ChildExt;
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
+use nix::unistd::{Pid, getpgrp, getpid};
+
+use crate::procfs;
+
+/// How long a stopped group has, after SIGTERM, before SIGKILL. Long enough for a runner
+/// inside it (`cargo xtask verify` under `test-all`) to stop its own children first.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// How long the output may take to drain once the group is gone: a pipe still open then is held
+/// by a process outside the group, and we stop reading.
+const DRAIN: Duration = Duration::from_secs(2);
+
+/// The signals [`supervise`] turns into "stop everything, then exit".
+pub const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+/// The process groups of the children [`run`] started and has not reaped yet (each child leads
+/// its own group, so its pid is the group's id). A child is added while this lock is held
+/// across its spawn and removed while it is held across its reaping, so whoever holds the lock
+/// sees every group that exists, and each id still names the group it was added for (an
+/// unreaped leader keeps its pid from being reused).
+static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
+
+/// Set by [`supervise`] once we are the subreaper of our descendants.
+static ADOPTS: AtomicBool = AtomicBool::new(false);
+
+fn live() -> MutexGuard<'static, BTreeSet<i32>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// What to do with the child's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +99,7 @@ pub enum RunError {
         /// The operating system's reason.
         source: std::io::Error,
     },
-    /// The limit passed; the child's whole process group was killed and reaped.
+    /// The limit passed; the child's whole process group was stopped and the child reaped.
     #[error("still running after {limit:.0?}: stopped it (a deadlock or an endless loop?)")]
     TimedOut {
         /// The limit that passed.
@@ -61,46 +109,56 @@ pub enum RunError {
         /// What it printed to stderr before it was killed (captured mode only).
         stderr: String,
     },
+    /// Waiting for the child failed (its group was stopped all the same).
+    #[error("could not wait for `{program}`: {source}")]
+    Wait {
+        /// The program as given.
+        program: String,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
 }
 
-/// Runs `cmd` to completion or until `limit` passes, whichever is first.
+/// Runs `cmd` to completion or until `limit` passes, whichever is first; either way its whole
+/// process group is stopped before this returns, and the limit includes reading its output.
 pub fn run(cmd: &mut Command, limit: Duration, output: Output) -> Result<Finished, RunError> {
     let program = format!("{}", cmd.get_program().to_string_lossy());
-    {
-        use std::os::unix::process::CommandExt;
-        // Own process group: a timeout kills grandchildren too (cargo -> test binary).
-        cmd.process_group(0);
-    }
+    // Own process group: stopping it stops grandchildren too (cargo -> test binary -> ...).
+    cmd.process_group(0);
     match output {
         Output::Capture => cmd.stdout(Stdio::piped()).stderr(Stdio::piped()),
         Output::Inherit => cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit()),
     };
     cmd.stdin(Stdio::null());
     let start = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .map_err(|source| RunError::Spawn { program, source })?;
+    let mut child = {
+        let mut live = live();
+        let child = cmd.spawn().map_err(|source| RunError::Spawn {
+            program: program.clone(),
+            source,
+        })?;
+        live.insert(group_of(&child));
+        child
+    };
     let readers = Readers::start(&mut child);
-    let waited = child.wait_timeout(limit);
-    match waited {
-        Ok(Some(status)) => {
-            let (stdout, stderr) = readers.finish();
-            Ok(Finished {
-                status,
-                stdout,
-                stderr,
-                elapsed: start.elapsed(),
-            })
-        }
-        Ok(None) | Err(_) => {
-            kill_group(&mut child);
-            let (stdout, stderr) = readers.finish();
-            Err(RunError::TimedOut {
-                limit,
-                stdout,
-                stderr,
-            })
-        }
+    let in_time = exits_by(&child, start + limit);
+    let status = end(&mut child);
+    let (stdout, stderr) = readers.finish(Instant::now() + DRAIN);
+    if !in_time {
+        return Err(RunError::TimedOut {
+            limit,
+            stdout,
+            stderr,
+        });
+    }
+    match status {
+        Ok(status) => Ok(Finished {
+            status,
+            stdout,
+            stderr,
+            elapsed: start.elapsed(),
+        }),
+        Err(source) => Err(RunError::Wait { program, source }),
     }
 }
 
@@ -124,30 +182,213 @@ pub fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
-/// Kills the child's whole process group and reaps the child (no zombie is left behind).
+/// Stops the child's whole process group and reaps the child (no zombie is left behind). For a
+/// child started by [`run`] (or any child that leads its own process group).
 pub fn kill_group(child: &mut Child) {
-    if let Ok(pid) = i32::try_from(child.id()) {
-        // The group may already be gone; either way the child is reaped below.
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-    }
-    let _ = child.kill();
-    let _ = child.wait();
+    let _ = end(child);
 }
 
-/// Threads that drain the child's pipes, so a chatty child never blocks on a full pipe.
+/// The group a child of [`run`] leads.
+fn group_of(child: &Child) -> i32 {
+    i32::try_from(child.id()).expect("a pid fits in an i32")
+}
+
+/// True when the child exits before `deadline`. It is left unreaped (`WNOWAIT`): its pid, and
+/// so its group's id, stays ours until [`end`] has stopped the group.
+fn exits_by(child: &Child, deadline: Instant) -> bool {
+    let pid = Pid::from_raw(group_of(child));
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    let mut nap = Duration::from_millis(1);
+    loop {
+        match waitid(Id::Pid(pid), flags) {
+            Ok(WaitStatus::StillAlive) | Err(nix::errno::Errno::EINTR) => {}
+            // Exited; or it cannot be waited for at all (then there is nothing to wait for).
+            Ok(_) | Err(_) => return true,
+        }
+        let now = Instant::now();
+        if now >= deadline {
+            return false;
+        }
+        thread::sleep(nap.min(deadline - now));
+        nap = (nap * 2).min(Duration::from_millis(20));
+    }
+}
+
+/// Stops the child's group, reaps the child, and (under [`supervise`]) kills the orphans that
+/// were handed to us.
+fn end(child: &mut Child) -> std::io::Result<ExitStatus> {
+    let group = group_of(child);
+    stop_group(group);
+    let mut live = live();
+    let status = child.wait();
+    live.remove(&group);
+    if ADOPTS.load(Ordering::SeqCst) {
+        kill_orphans(&live, false);
+    }
+    status
+}
+
+/// Stops every process of group `group`: SIGTERM (and SIGCONT, so a stopped process sees it),
+/// up to [`GRACE`] for them to exit, then SIGKILL; returns once none runs (zombies aside) or a
+/// few more seconds passed. A signal sent to a group reaches every member at once, including
+/// one forked meanwhile, so nothing escapes by forking.
+pub fn stop_group(group: i32) {
+    let pg = Pid::from_raw(group);
+    if procfs::group_is_running(group) {
+        let _ = killpg(pg, Signal::SIGTERM);
+        let _ = killpg(pg, Signal::SIGCONT);
+        wait_until(|| !procfs::group_is_running(group), GRACE);
+    }
+    let _ = killpg(pg, Signal::SIGKILL);
+    let until = Instant::now() + Duration::from_secs(5);
+    while procfs::group_is_running(group) && Instant::now() < until {
+        let _ = killpg(pg, Signal::SIGKILL);
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Polls `done` every few milliseconds for up to `within`; true when it became true.
+fn wait_until(mut done: impl FnMut() -> bool, within: Duration) -> bool {
+    let until = Instant::now() + within;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() >= until {
+            return false;
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Kills and reaps the processes handed to us as their subreaper: our children that [`run`]
+/// did not start itself (a process whose parent died while it had left its group). Their own
+/// children are handed to us in turn, so this repeats until none is left. Unless `all`, our
+/// children in our own process group are spared: they were started by other code of this
+/// program (a worker pool, `mdbook serve`), not by a child of [`run`].
+fn kill_orphans(live: &BTreeSet<i32>, all: bool) {
+    let me = getpid().as_raw();
+    let ours = getpgrp().as_raw();
+    let until = Instant::now() + GRACE;
+    loop {
+        let orphans: Vec<i32> = procfs::all()
+            .into_iter()
+            .filter(|p| p.ppid == me && !live.contains(&p.pid) && !live.contains(&p.pgrp))
+            .filter(|p| all || p.pgrp != ours)
+            .map(|p| p.pid)
+            .collect();
+        if orphans.is_empty() || Instant::now() >= until {
+            return;
+        }
+        for pid in orphans {
+            let pid = Pid::from_raw(pid);
+            let _ = kill(pid, Signal::SIGKILL);
+            wait_until(
+                || {
+                    !matches!(
+                        waitpid(pid, Some(WaitPidFlag::WNOHANG)),
+                        Ok(WaitStatus::StillAlive)
+                    )
+                },
+                GRACE,
+            );
+        }
+    }
+}
+
+/// Makes this program end cleanly on SIGINT, SIGTERM and SIGHUP, and the subreaper of
+/// everything it starts (see the module's documentation). `name` starts the one-line message
+/// (`cargo lab`). A thread of ours waits for the signals (`signal-hook`'s iterator: the handler
+/// only wakes it); children start with the default handling, as every handler is reset by
+/// `exec`, and no signal is blocked. A signal this program was started with ignored stays
+/// ignored (`nohup cargo lab check` survives a hang-up; so does a background job of a script).
+pub fn supervise(name: &'static str) -> anyhow::Result<()> {
+    let ignored = ignored_signals();
+    let wanted: Vec<i32> = STOP_SIGNALS
+        .iter()
+        .filter(|s| !ignored.contains(s))
+        .map(|s| *s as i32)
+        .collect();
+    let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
+    if nix::sys::prctl::set_child_subreaper(true).is_ok() {
+        ADOPTS.store(true, Ordering::SeqCst);
+    }
+    thread::Builder::new()
+        .name("stop-on-signal".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                if let Ok(signal) = Signal::try_from(signal) {
+                    stop_all_and_exit(name, signal);
+                }
+            }
+        })?;
+    Ok(())
+}
+
+/// The signals this process ignores (the `SigIgn` mask of `/proc/self/status`: bit n-1 is
+/// signal n).
+fn ignored_signals() -> Vec<Signal> {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let mask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
+        .unwrap_or(0);
+    STOP_SIGNALS
+        .into_iter()
+        .filter(|s| mask & (1 << (*s as i32 - 1)) != 0)
+        .collect()
+}
+
+/// Stops every live group, kills every other child of ours, says so in one line and exits with
+/// 128 + the signal's number. The lock stays held: no new child starts, and none is reaped
+/// (so no group id is reused) until the process is gone.
+fn stop_all_and_exit(name: &str, signal: Signal) -> ! {
+    let live = live();
+    for &group in live.iter() {
+        stop_group(group);
+    }
+    if ADOPTS.load(Ordering::SeqCst) {
+        kill_orphans(&BTreeSet::new(), true);
+    }
+    eprintln!("\n{name}: stopped by {signal}, after ending every process it had started");
+    std::process::exit(128 + signal as i32);
+}
+
+/// Threads that drain the child's pipes, so a chatty child never blocks on a full pipe. What
+/// they read is kept as it arrives, so giving up on a pipe still loses nothing already read.
 struct Readers {
-    out: Option<thread::JoinHandle<String>>,
-    err: Option<thread::JoinHandle<String>>,
+    out: Option<Drain>,
+    err: Option<Drain>,
+}
+
+struct Drain {
+    bytes: Arc<Mutex<Vec<u8>>>,
+    done: mpsc::Receiver<()>,
 }
 
 impl Readers {
     fn start(child: &mut Child) -> Self {
-        fn drain(mut r: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+        fn drain(mut r: impl Read + Send + 'static) -> Drain {
+            let bytes = Arc::new(Mutex::new(Vec::new()));
+            let (tx, done) = mpsc::channel();
+            let sink = Arc::clone(&bytes);
             thread::spawn(move || {
-                let mut bytes = Vec::new();
-                let _ = r.read_to_end(&mut bytes);
-                String::from_utf8_lossy(&bytes).into_owned()
-            })
+                let mut buf = [0u8; 8192];
+                loop {
+                    match r.read(&mut buf) {
+                        Ok(0) => break,
+                        Ok(n) => sink
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .extend_from_slice(&buf[..n]),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(_) => break,
+                    }
+                }
+                let _ = tx.send(());
+            });
+            Drain { bytes, done }
         }
         Readers {
             out: child.stdout.take().map(drain),
@@ -155,11 +396,19 @@ impl Readers {
         }
     }
 
-    fn finish(self) -> (String, String) {
-        let join = |h: Option<thread::JoinHandle<String>>| {
-            h.map(|h| h.join().unwrap_or_default()).unwrap_or_default()
+    /// What each pipe gave, waiting for their ends until `until` at the latest.
+    fn finish(self, until: Instant) -> (String, String) {
+        let take = |d: Option<Drain>| {
+            d.map(|d| {
+                let _ = d
+                    .done
+                    .recv_timeout(until.saturating_duration_since(Instant::now()));
+                let bytes = d.bytes.lock().unwrap_or_else(|e| e.into_inner());
+                String::from_utf8_lossy(&bytes).into_owned()
+            })
+            .unwrap_or_default()
         };
-        (join(self.out), join(self.err))
+        (take(self.out), take(self.err))
     }
 }
 
@@ -210,5 +459,71 @@ mod tests {
         assert_eq!(done.status.code(), Some(3));
         assert_eq!(done.stdout, "out\n");
         assert_eq!(done.stderr, "err\n");
+    }
+
+    /// `sh` starts `sleep 1000` in the background (writing its pid to a file) and exits at
+    /// once; the sleep keeps the stdout pipe open. The run must end within its limit anyway,
+    /// and the sleep must be gone: it is in the child's process group.
+    #[test]
+    fn a_background_child_holding_the_pipe_neither_outlives_the_run_nor_stretches_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", r#"sleep 1000 & echo $! > "$1"; echo started"#, "sh"])
+            .arg(&pidfile);
+        let (tx, rx) = std::sync::mpsc::channel();
+        thread::spawn(move || {
+            let _ = tx.send(run(&mut cmd, Duration::from_secs(5), Output::Capture));
+        });
+        let got = rx.recv_timeout(Duration::from_secs(30));
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .expect("sh wrote the pid of its sleep")
+            .trim()
+            .parse()
+            .unwrap();
+        let gone_by = Instant::now() + Duration::from_secs(10);
+        while crate::procfs::is_running(pid) && Instant::now() < gone_by {
+            thread::sleep(Duration::from_millis(20));
+        }
+        let survived = crate::procfs::is_running(pid);
+        if survived {
+            // Leave nothing behind even when the test fails.
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        let done = got
+            .expect("run did not return within 30 s: it waited for the pipe the sleep holds")
+            .expect("sh exits 0");
+        assert!(done.status.success());
+        assert_eq!(done.stdout, "started\n");
+        assert!(
+            !survived,
+            "the background sleep (pid {pid}) outlived the run"
+        );
+    }
+
+    /// At the limit the whole group goes, not only the child: `sh` and the `sleep` it started
+    /// in the background are both gone when `run` returns.
+    #[test]
+    fn nothing_of_the_group_runs_after_a_time_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let pidfile = dir.path().join("pid");
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", r#"sleep 1000 & echo $! > "$1"; sleep 1000"#, "sh"])
+            .arg(&pidfile);
+        let err = run(&mut cmd, Duration::from_millis(1500), Output::Capture).unwrap_err();
+        assert!(matches!(err, RunError::TimedOut { .. }), "{err}");
+        let pid: i32 = std::fs::read_to_string(&pidfile)
+            .expect("sh wrote the pid of its sleep")
+            .trim()
+            .parse()
+            .unwrap();
+        let survived = crate::procfs::is_running(pid);
+        if survived {
+            let _ = nix::sys::signal::kill(Pid::from_raw(pid), Signal::SIGKILL);
+        }
+        assert!(
+            !survived,
+            "the background sleep (pid {pid}) outlived the time-out"
+        );
     }
 }

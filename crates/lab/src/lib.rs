@@ -9,6 +9,7 @@ pub mod child;
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
+pub mod procfs;
 pub mod runner;
 pub mod welcome;
 

@@ -39,6 +39,15 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The commands that run a student's code stop it, and everything it started, on Ctrl-C,
+    // SIGTERM and SIGHUP (its tests run in their own process group, out of Ctrl-C's reach):
+    // see `lab::child::supervise`.
+    if matches!(cli.command, Some(Cmd::Check(_) | Cmd::Watch(_)))
+        && let Err(err) = lab::child::supervise("cargo lab")
+    {
+        eprintln!("error: cannot watch for Ctrl-C: {err:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         None => lab::welcome::run(),
         Some(Cmd::Examples) => lab::examples::run(),

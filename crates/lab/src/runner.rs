@@ -4,6 +4,7 @@
 
 pub mod outcome;
 pub mod progress;
+pub mod reports;
 pub mod watch;
 
 use std::time::Duration;
@@ -32,8 +33,9 @@ pub struct LessonArg {
 pub struct CheckArgs {
     /// The lesson's name (as `cargo lab list` shows it); the current lesson when omitted.
     pub lesson: Option<String>,
-    /// Seconds the tests may run before they are stopped (a deadlock or an endless loop).
-    #[arg(long, default_value_t = 60)]
+    /// Seconds the tests may run before they are stopped (a deadlock or an endless loop); at
+    /// least 1.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Check another file instead of your exercise: `solution`, `shipped` or a wrong-answer
     /// fixture (`wrong-*`, listed in lessons/lessons.toml). Never records progress.
@@ -49,8 +51,8 @@ pub struct CheckArgs {
 pub struct WatchArgs {
     /// The lesson's name; the current lesson when omitted.
     pub lesson: Option<String>,
-    /// Seconds the tests may run before they are stopped.
-    #[arg(long, default_value_t = 60)]
+    /// Seconds the tests may run before they are stopped; at least 1.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
     /// Poll modification times instead of using file events.
     #[arg(long)]
@@ -157,8 +159,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
         Duration::from_secs(args.timeout),
     );
     if args.variant.is_none() && args.test.is_none() {
-        progress.set(&lesson.name, outcome.passed());
-        progress.save()?;
+        progress = Progress::record(&lesson.name, outcome.passed())?;
     }
     match (outcome.passed(), args.variant.as_deref()) {
         (true, None) => {
@@ -227,7 +228,12 @@ fn check_once(
 
 /// `cargo lab hint [lesson]`.
 pub fn hint(args: &LessonArg) -> anyhow::Result<()> {
-    let lesson = chosen(args.lesson.as_deref(), &Progress::load()?)?;
+    // Progress is read only to find the current lesson: a named lesson's hint needs none, so a
+    // corrupt progress file does not stop it.
+    let lesson = match args.lesson.as_deref() {
+        Some(name) => lesson_named(name)?,
+        None => chosen(None, &Progress::load()?)?,
+    };
     println!("Hint for {} ({}):\n", lesson.name, lesson.topic);
     println!("{}\n", wrap(&lesson.hint, 92));
     println!(
@@ -248,8 +254,7 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
     let mut changes = watch::Changes::new(&dirs, args.poll)?;
     loop {
         let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
-        progress.set(&lesson.name, outcome.passed());
-        progress.save()?;
+        progress = Progress::record(&lesson.name, outcome.passed())?;
         if outcome.passed() {
             match current(&progress) {
                 Some(next) => println!("Next: `cargo lab watch {}`.", next.name),
@@ -271,14 +276,31 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
 pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
     let lesson = lesson_named(&args.lesson)?;
     let exercise = lesson.path(lesson_table::EXERCISE);
-    if restore(&lesson.path(lesson_table::SHIPPED), &exercise)? {
+    let shipped = lesson.path(lesson_table::SHIPPED);
+    if reset_at(&shipped, &exercise, &progress::path(), &lesson.name)? {
         println!("{} is back as shipped.", exercise.display());
     } else {
         println!("{} is already as shipped.", exercise.display());
     }
-    let mut progress = Progress::load()?;
-    progress.set(&lesson.name, false);
-    progress.save()
+    Ok(())
+}
+
+/// Puts `exercise` back from `shipped` and records `lesson` as not done in the progress file
+/// at `progress`. Checks first, then writes: the progress file is read (under its lock) before
+/// the exercise is touched, so a corrupt one stops the reset with nothing changed, and so does
+/// a missing shipped copy. True when the exercise was rewritten.
+fn reset_at(
+    shipped: &std::path::Path,
+    exercise: &std::path::Path,
+    progress: &std::path::Path,
+    lesson: &str,
+) -> anyhow::Result<bool> {
+    let (_, wrote) = Progress::update_at(progress, |p| {
+        let wrote = restore(shipped, exercise)?;
+        p.set(lesson, false);
+        Ok(wrote)
+    })?;
+    Ok(wrote)
 }
 
 /// Copies `shipped` over `exercise` unless they are equal; true when it wrote.
@@ -459,6 +481,53 @@ mod tests {
         std::fs::remove_file(&shipped).unwrap();
         let err = restore(&shipped, &exercise).unwrap_err().to_string();
         assert!(err.contains("shipped copy"), "{err}");
+    }
+
+    #[test]
+    fn a_corrupt_progress_file_stops_reset_before_it_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped = dir.path().join("shipped.rs");
+        let exercise = dir.path().join("exercise.rs");
+        let progress = dir.path().join("progress.json");
+        std::fs::write(&shipped, "// TODO: as shipped\n").unwrap();
+        std::fs::write(&exercise, "// a student's work\n").unwrap();
+        std::fs::write(&progress, "{\"done\": [\"calling-c\"").unwrap();
+        let err = reset_at(&shipped, &exercise, &progress, "calling-c").unwrap_err();
+        assert!(format!("{err:#}").contains("not valid progress"), "{err:#}");
+        assert_eq!(
+            std::fs::read_to_string(&exercise).unwrap(),
+            "// a student's work\n",
+            "the exercise was reset although the progress could not be"
+        );
+        std::fs::write(&progress, r#"{"done": ["calling-c", "locks"]}"#).unwrap();
+        assert!(reset_at(&shipped, &exercise, &progress, "calling-c").unwrap());
+        assert_eq!(
+            std::fs::read_to_string(&exercise).unwrap(),
+            "// TODO: as shipped\n"
+        );
+        let saved = Progress::load_from(&progress).unwrap();
+        assert!(!saved.is_done("calling-c") && saved.is_done("locks"));
+    }
+
+    #[test]
+    fn time_limits_under_a_second_are_refused() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Check {
+            #[command(flatten)]
+            args: CheckArgs,
+        }
+        #[derive(Debug, Parser)]
+        struct Watch {
+            #[command(flatten)]
+            args: WatchArgs,
+        }
+        let err = Check::try_parse_from(["check", "calling-c", "--timeout", "0"]).unwrap_err();
+        assert!(err.to_string().contains("--timeout"), "{err}");
+        assert!(Watch::try_parse_from(["watch", "--timeout", "0"]).is_err());
+        let ok = Check::try_parse_from(["check", "--timeout", "1"]).unwrap();
+        assert_eq!(ok.args.timeout, 1);
+        assert_eq!(Check::try_parse_from(["check"]).unwrap().args.timeout, 60);
     }
 
     #[test]

@@ -151,3 +151,114 @@ fn an_unknown_lesson_is_named_in_the_error() {
         "{text}"
     );
 }
+
+/// The answer starts `sleep 1000` twice, once in its test's process group and once in a group
+/// of its own, and never waits for them; both keep the test binary's output pipe open. The
+/// runner must report the failing test at once, not wait the 1000 s for the pipe, and leave
+/// neither `sleep` running.
+#[test]
+fn processes_an_answer_leaves_running_are_stopped_not_waited_for() {
+    use std::time::Duration;
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (dir, progress) = progress_file();
+    let pid_file = dir.path().join("stray-pids");
+    let mut runner = Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args([
+            "check",
+            "calling-c",
+            "--variant",
+            "wrong-stray-process",
+            "--timeout",
+            "20",
+        ])
+        .env("LAB_PROGRESS", &progress)
+        .env("LAB_STRAY_PIDS", &pid_file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the lab binary runs");
+    let stdout = runner.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stdout }, &mut text);
+        text
+    });
+    let pids = || -> Vec<i32> {
+        std::fs::read_to_string(&pid_file)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.trim().parse().ok())
+            .collect()
+    };
+    // The build may take minutes when cold; from the moment the sleeps exist, the runner has
+    // the tests' few seconds plus its own clean-up, far less than a minute.
+    let build_by = Instant::now() + Duration::from_secs(900);
+    let mut started: Option<Instant> = None;
+    let status = loop {
+        if let Some(status) = runner.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.is_none() && pids().len() == 2 {
+            started = Some(Instant::now());
+        }
+        let late = match started {
+            Some(t) => t.elapsed() > Duration::from_secs(60),
+            None => Instant::now() > build_by,
+        };
+        if late {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let left: Vec<i32> = {
+        let gone_by = Instant::now() + Duration::from_secs(5);
+        while pids().iter().any(|p| lab::procfs::is_running(*p)) && Instant::now() < gone_by {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        pids()
+            .into_iter()
+            .filter(|p| lab::procfs::is_running(*p))
+            .collect()
+    };
+    // Leave nothing behind, even when this test fails.
+    let _ = runner.kill();
+    let _ = runner.wait();
+    for pid in &left {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(*pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+    let status = status.expect("the runner waited on the stray processes' pipe: it never ended");
+    let text = reader.join().unwrap();
+    assert!(!status.success(), "a wrong answer must not pass:\n{text}");
+    assert!(
+        text.contains("is_reported_as_overflow`"),
+        "expected a failing overflow test:\n{text}"
+    );
+    assert_eq!(pids().len(), 2, "the answer recorded both sleeps:\n{text}");
+    assert!(
+        left.is_empty(),
+        "still running after the runner ended: {left:?}"
+    );
+}
+
+/// `std::process::exit(0)` inside a test ends its binary with status 0 and no failure report;
+/// a fake `test result: ok. 8 passed` line before it looks like a full pass. Neither may pass,
+/// and neither may be blamed on missing tests: each test must report for itself.
+#[test]
+fn a_test_binary_that_exits_early_is_not_a_pass() {
+    for variant in ["wrong-exit-zero", "wrong-fake-pass"] {
+        let (_dir, progress) = progress_file();
+        let (ok, text, _) = lab(&["check", "calling-c", "--variant", variant], &progress);
+        assert!(!ok, "{variant} must not pass:\n{text}");
+        assert!(
+            text.contains("a test binary exited before its tests finished (process::exit?)"),
+            "{variant}: expected the early-exit verdict:\n{text}"
+        );
+        assert!(
+            text.contains("total_reports_overflow_as_none"),
+            "{variant}: expected the test that never reported:\n{text}"
+        );
+    }
+}

@@ -87,6 +87,9 @@ pub enum Expect {
     FailsToCompile(String),
     /// The tests never end: the runner stops them after this limit (an endless loop).
     TimesOut(Duration),
+    /// A test binary exits before all its tests reported (`std::process::exit` in the code
+    /// under test), even with status 0 and a `test result: ok` line of its own making.
+    ExitsEarly,
 }
 
 /// How the table writes a fixture's [`Expect`]: `caught = { by = "test", message = ".." }`.
@@ -96,6 +99,7 @@ enum TomlCaught {
     Test { message: String },
     Compiler { error: String },
     TimeLimit { seconds: u64 },
+    EarlyExit,
 }
 
 impl From<TomlCaught> for Expect {
@@ -104,6 +108,7 @@ impl From<TomlCaught> for Expect {
             TomlCaught::Test { message } => Expect::FailsTest(message),
             TomlCaught::Compiler { error } => Expect::FailsToCompile(error),
             TomlCaught::TimeLimit { seconds } => Expect::TimesOut(Duration::from_secs(seconds)),
+            TomlCaught::EarlyExit => Expect::ExitsEarly,
         }
     }
 }
@@ -127,6 +132,7 @@ impl fmt::Display for Expect {
             Expect::FailsTest(text) => write!(f, "a test fails with \"{text}\""),
             Expect::FailsToCompile(text) => write!(f, "compile error {text}"),
             Expect::TimesOut(limit) => write!(f, "stopped at {} s", limit.as_secs()),
+            Expect::ExitsEarly => write!(f, "exits before its tests end"),
         }
     }
 }
@@ -294,6 +300,12 @@ caught = { by = "time-limit", seconds = 7 }
         );
         assert_eq!(lessons[0].variant("shipped").unwrap().file, SHIPPED);
         assert!(lessons[0].variant("wrong-b").is_none());
+        let early = parse(&ONE.replace(
+            r#"{ by = "time-limit", seconds = 7 }"#,
+            r#"{ by = "early-exit" }"#,
+        ))
+        .unwrap();
+        assert_eq!(early[0].fixtures[0].caught, Expect::ExitsEarly);
     }
 
     #[test]

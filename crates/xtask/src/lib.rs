@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod book;
+pub mod leftovers;
 pub mod loom;
 pub mod testall;
 pub mod tsan;

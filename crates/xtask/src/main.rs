@@ -31,10 +31,20 @@ enum Cmd {
     BookCheck(xtask::book::BookCheckArgs),
     /// Every test the project has, in order: the README's test command.
     TestAll(xtask::testall::TestAllArgs),
+    /// test-all's last step: fails if a process or a shared-memory file of the run is left.
+    #[command(hide = true)]
+    Leftovers(xtask::leftovers::LeftoversArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Every command runs children through `lab::child::run`, in their own process groups: on
+    // Ctrl-C, SIGTERM and SIGHUP they are stopped first, then this program: see
+    // `lab::child::supervise`.
+    if let Err(err) = lab::child::supervise("cargo xtask") {
+        eprintln!("error: cannot watch for Ctrl-C: {err:#}");
+        return ExitCode::FAILURE;
+    }
     let result = match cli.command {
         Cmd::Verify(args) => xtask::verify::verify(&args),
         Cmd::Loom(args) => xtask::loom::run(&args),
@@ -42,6 +52,7 @@ fn main() -> ExitCode {
         Cmd::Bench(args) => xtask::bench::run(&args),
         Cmd::BookCheck(args) => xtask::book::run(&args),
         Cmd::TestAll(args) => xtask::testall::run(&args),
+        Cmd::Leftovers(args) => xtask::leftovers::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

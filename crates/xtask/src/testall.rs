@@ -75,6 +75,12 @@ const STEPS: &[Step] = &[
         argv: &["xtask", "book-check"],
         limit: Duration::from_secs(8 * 60),
     },
+    Step {
+        name: "leftovers",
+        why: "nothing the run started is left: no process of target/, no /dev/shm/lab-shm-* file",
+        argv: &["xtask", "leftovers"],
+        limit: Duration::from_secs(60),
+    },
 ];
 // ANCHOR_END: steps
 
@@ -168,6 +174,11 @@ mod tests {
             total <= 90 * MIN,
             "the step limits add up to {total:?}, over CI's 90 minutes"
         );
+    }
+
+    #[test]
+    fn the_leftovers_check_comes_last() {
+        assert_eq!(STEPS.last().map(|s| s.name), Some("leftovers"));
     }
 
     #[test]

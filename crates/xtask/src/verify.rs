@@ -18,8 +18,8 @@ use lesson_table::{Lesson, Variant};
 pub struct VerifyArgs {
     /// Only this lesson (all of them when omitted).
     pub lesson: Option<String>,
-    /// Seconds each test run may take before it counts as hanging.
-    #[arg(long, default_value_t = 120)]
+    /// Seconds each test run may take before it counts as hanging; at least 1.
+    #[arg(long, default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
 }
 
@@ -166,5 +166,20 @@ mod tests {
         assert!(failed.meets(&Expect::FailsTest("lost an update".into())));
         assert!(!failed.meets(&Expect::FailsTest("deadlock".into())));
         assert!(broken.meets(&Expect::FailsToCompile("E0133".into())));
+    }
+
+    #[test]
+    fn a_time_limit_under_a_second_is_refused() {
+        use clap::Parser;
+        #[derive(Debug, Parser)]
+        struct Verify {
+            #[command(flatten)]
+            args: super::VerifyArgs,
+        }
+        assert!(Verify::try_parse_from(["verify", "--timeout", "0"]).is_err());
+        assert_eq!(
+            Verify::try_parse_from(["verify"]).unwrap().args.timeout,
+            120
+        );
     }
 }

@@ -1,12 +1,13 @@
 //! Running one lesson's tests under a time limit, and reading cargo's and libtest's output
 //! into one plain verdict, [`Outcome`]: passed, did not compile, a test failed (which one, and
-//! why), or stopped at the time limit. [`Outcome::meets`] says whether an outcome is what the
-//! lesson table (or `verify`) wants.
+//! why), a test binary ended before all its tests reported, or stopped at the time limit.
+//! [`Outcome::meets`] says whether an outcome is what the lesson table (or `verify`) wants.
 
 use std::fmt;
 use std::process::Command;
 use std::time::Duration;
 
+use super::reports::{self, Listed, Unreported};
 use crate::child::{self, Output, RunError};
 use lesson_table::{Expect, Lesson, VARIANT_ENV};
 
@@ -76,6 +77,9 @@ pub enum Outcome {
         /// Which phase was stopped.
         phase: Phase,
     },
+    /// A test binary ended before every test it lists had reported (`std::process::exit` in
+    /// the code under test), whatever its exit status and whatever it printed.
+    ExitedEarly(Unreported),
     /// Everything "passed" but no test ran: as bad as a failure.
     NoTests,
     /// Something else went wrong (cargo missing, a crash without a test name).
@@ -97,6 +101,7 @@ impl Outcome {
             Outcome::TimedOut { limit, phase } => {
                 format!("{phase} timed out after {} s", limit.as_secs())
             }
+            Outcome::ExitedEarly(_) => "a test binary exited early".into(),
             Outcome::NoTests => "0 tests ran".into(),
             Outcome::Other(why) => format!("error: {}", first_line(why)),
         }
@@ -142,6 +147,7 @@ impl Outcome {
                     ..
                 }
             ),
+            Expect::ExitsEarly => matches!(got, Outcome::ExitedEarly(_)),
         }
     }
 }
@@ -185,6 +191,29 @@ impl fmt::Display for Outcome {
                  stopped; nothing is left running)",
                 limit.as_secs()
             ),
+            Outcome::ExitedEarly(Unreported {
+                binary,
+                listed,
+                missing,
+            }) => {
+                write!(
+                    f,
+                    "a test binary exited before its tests finished (process::exit?)"
+                )?;
+                if let Some(binary) = binary {
+                    write!(f, " in {binary}")?;
+                }
+                let named: Vec<String> = missing.iter().take(3).map(|t| format!("`{t}`")).collect();
+                match missing.len() {
+                    0 => write!(f, ": its report does not match its {listed} tests"),
+                    n => write!(
+                        f,
+                        ": {n} of its {listed} tests never reported ({}{})",
+                        named.join(", "),
+                        if n > named.len() { ", ..." } else { "" }
+                    ),
+                }
+            }
             Outcome::NoTests => write!(f, "no test ran: the lesson's tests are missing"),
             Outcome::Other(why) => write!(f, "{why}"),
         }
@@ -201,10 +230,11 @@ pub fn run(spec: &Run<'_>) -> Outcome {
 pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
     let command = |extra: &[&str]| cargo_test(spec, extra);
 
-    // Phase 1: compile (cargo's own time, not the student's code).
+    // Phase 1: compile (cargo's own time, not the student's code), and list every test binary's
+    // tests: each must report in phase 2.
     phase(Phase::Build);
-    match child::run(
-        &mut command(&["--no-run"]),
+    let list: Vec<Listed> = match child::run(
+        &mut command(&["--", "--list"]),
         spec.build_limit,
         Output::Capture,
     ) {
@@ -221,10 +251,13 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
                 None => Outcome::Other(tail(&done.combined(), 30)),
             };
         }
-        Ok(_) => {}
+        Ok(done) => reports::read_list(&done.stdout, &done.stderr),
+    };
+    if list.iter().all(|l| l.tests.is_empty()) {
+        return Outcome::NoTests;
     }
 
-    // Phase 2: run the tests (the student's code: it may deadlock or loop forever).
+    // Phase 2: run the tests (the student's code: it may deadlock, loop forever or exit).
     phase(Phase::Tests);
     match child::run(&mut command(&[]), spec.test_limit, Output::Capture) {
         Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
@@ -232,14 +265,31 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
             phase: Phase::Tests,
         },
         Err(err) => Outcome::Other(err.to_string()),
-        Ok(done) if done.status.success() => match passed_count(&done.stdout) {
-            0 => Outcome::NoTests,
-            tests => Outcome::Passed { tests },
-        },
-        Ok(done) => match read_failure(&done.stdout, &done.stderr) {
-            Outcome::Other(why) if why.is_empty() => Outcome::Other(tail(&done.combined(), 30)),
-            outcome => outcome,
-        },
+        Ok(done) => judge(&list, done.status.success(), &done.stdout, &done.stderr),
+    }
+}
+
+/// The verdict on a finished run of the tests `list` names. A failure report wins; then every
+/// listed test must have reported in its own binary's part of stdout, whatever the status said.
+pub fn judge(list: &[Listed], success: bool, stdout: &str, stderr: &str) -> Outcome {
+    if !success {
+        match read_failure(stdout, stderr) {
+            Outcome::Other(why) if why.is_empty() => {}
+            failed => return failed,
+        }
+    }
+    match reports::check_every_test_reported(list, stdout) {
+        Err(unreported) => Outcome::ExitedEarly(unreported),
+        Ok(_) if !success => Outcome::Other(tail(&format!("{stdout}{stderr}"), 30)),
+        // libtest's own summaries must agree with its per-test lines: a `test result:` line of
+        // someone else's making does not.
+        Ok(tests) if tests != passed_count(stdout) => Outcome::ExitedEarly(Unreported {
+            binary: None,
+            listed: list.iter().map(|l| l.tests.len()).sum(),
+            missing: Vec::new(),
+        }),
+        Ok(0) => Outcome::NoTests,
+        Ok(tests) => Outcome::Passed { tests },
     }
 }
 
@@ -495,5 +545,50 @@ mod tests {
                    test result: ok. 3 passed; 0 failed; 0 ignored\n";
         assert_eq!(passed_count(out), 5);
         assert_eq!(passed_count("test result: ok. 0 passed; 0 failed"), 0);
+    }
+
+    #[test]
+    fn an_early_exit_is_judged_as_such_never_as_a_pass_or_missing_tests() {
+        let list = reports::read_list("a: test\nb: test\n\n2 tests, 0 benchmarks\n", "");
+        let honest = "\nrunning 2 tests\ntest a ... ok\ntest b ... ok\n\n\
+                      test result: ok. 2 passed; 0 failed; 0 ignored\n";
+        assert_eq!(judge(&list, true, honest, ""), Outcome::Passed { tests: 2 });
+        // `b` called process::exit(0): no line for it, and no summary.
+        let exited = "\nrunning 2 tests\ntest a ... ok\n";
+        let got = judge(&list, true, exited, "");
+        assert!(matches!(got, Outcome::ExitedEarly(_)), "{got:?}");
+        assert!(got.meets(&Expect::ExitsEarly));
+        assert!(!got.meets(&Expect::Passes));
+        assert!(
+            got.to_string()
+                .starts_with("a test binary exited before its tests finished (process::exit?)"),
+            "{got}"
+        );
+        assert!(got.to_string().contains("`b`"), "{got}");
+        // ... after printing a summary of its own.
+        let faked = format!("{exited}\ntest result: ok. 8 passed; 0 failed; 0 ignored\n");
+        assert!(matches!(
+            judge(&list, true, &faked, ""),
+            Outcome::ExitedEarly(_)
+        ));
+        // Every test reported, but a summary line was forged on top.
+        let forged = format!("{honest}test result: ok. 8 passed; 0 failed; 0 ignored\n");
+        assert!(matches!(
+            judge(&list, true, &forged, ""),
+            Outcome::ExitedEarly(_)
+        ));
+        // process::exit(1): a failed status with no report is an early exit too.
+        assert!(matches!(
+            judge(&list, false, exited, ""),
+            Outcome::ExitedEarly(_)
+        ));
+        // A real failure report is still read as one.
+        let failed = "\nrunning 2 tests\ntest a ... ok\ntest b ... FAILED\n\nfailures:\n\n\
+                      ---- b stdout ----\nboom\n\nfailures:\n    b\n\n\
+                      test result: FAILED. 1 passed; 1 failed; 0 ignored\n";
+        assert!(matches!(
+            judge(&list, false, failed, ""),
+            Outcome::TestFailed { .. }
+        ));
     }
 }

@@ -1,8 +1,13 @@
 //! Noticing that a student saved a file, through `notify`: the platform's file events (inotify
 //! on Linux) when it has them, else `notify`'s own poller, which compares modification times.
 //! Both deliver the same events into the same channel, so the runner waits on them one way.
+//!
+//! A watched folder may be replaced (`mv src ../moved && cp -r ../moved src`, as some tools
+//! do): inotify then follows the old folder, wherever it went. So each folder's parent is
+//! watched too, not recursively, and when the folder appears there again it is watched anew.
+//! Only events inside the watched folders count.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -18,7 +23,9 @@ const SETTLE: Duration = Duration::from_millis(200);
 pub struct Changes {
     rx: mpsc::Receiver<notify::Result<notify::Event>>,
     /// Kept alive for as long as we wait: dropping a watcher stops its events.
-    _watcher: Box<dyn Watcher>,
+    watcher: Box<dyn Watcher>,
+    /// The watched folders (as events name them).
+    dirs: Vec<PathBuf>,
     how: &'static str,
 }
 
@@ -62,14 +69,38 @@ impl Changes {
             },
             config,
         )?;
-        for dir in dirs {
+        let dirs: Vec<PathBuf> = dirs
+            .iter()
+            .map(|d| d.canonicalize().unwrap_or_else(|_| d.clone()))
+            .collect();
+        for dir in &dirs {
             watcher.watch(dir, RecursiveMode::Recursive)?;
+            if let Some(parent) = dir.parent() {
+                watcher.watch(parent, RecursiveMode::NonRecursive)?;
+            }
         }
         Ok(Changes {
             rx,
-            _watcher: Box::new(watcher),
+            watcher: Box::new(watcher),
+            dirs,
             how,
         })
+    }
+
+    /// True when the event touches a watched folder or something in it. When the event is the
+    /// folder itself appearing (again) in its parent, it is watched anew first.
+    fn counts(&mut self, ev: &notify::Event) -> bool {
+        let mut counts = false;
+        for path in &ev.paths {
+            let Some(dir) = self.dirs.iter().find(|d| path.starts_with(d)) else {
+                continue;
+            };
+            counts = true;
+            if path == dir && (ev.kind.is_create() || ev.kind.is_modify()) && dir.is_dir() {
+                rearm(self.watcher.as_mut(), dir);
+            }
+        }
+        counts
     }
 
     /// Waits for the next change, then lets the burst it belongs to settle.
@@ -88,9 +119,16 @@ impl Changes {
                     Err(e) => return Err(e.into()),
                 },
             }?;
-            if ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove() {
+            if (ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove())
+                && self.counts(&ev)
+            {
                 std::thread::sleep(SETTLE);
-                while self.rx.try_recv().is_ok() {}
+                while let Ok(ev) = self.rx.try_recv() {
+                    // A folder replaced during the burst is re-armed all the same.
+                    if let Ok(ev) = ev {
+                        self.counts(&ev);
+                    }
+                }
                 return Ok(true);
             }
         }
@@ -102,11 +140,20 @@ impl Changes {
     }
 }
 
+/// Watches `dir` anew (recursively): the folder of that name is a new one.
+fn rearm(watcher: &mut dyn Watcher, dir: &Path) {
+    // The old watch follows the old folder; it may already be gone.
+    let _ = watcher.unwatch(dir);
+    if let Err(err) = watcher.watch(dir, RecursiveMode::Recursive) {
+        eprintln!("(cannot watch {} again: {err})", dir.display());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs::{File, FileTimes};
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
     use std::time::SystemTime;
 
     /// Far longer than a poll takes: the tests wait for an event, they do not time it.
@@ -172,5 +219,53 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let changes = Changes::new(&[dir.path().to_path_buf()], true).unwrap();
         assert_eq!(changes.how(), "polling modification times");
+    }
+
+    /// `mv src ../moved && cp -r ../moved src`, as some editors and tools do: saves in the
+    /// new `src` must still be seen.
+    fn replace_then_save(mut changes: Changes, src: &Path, moved: &Path) {
+        std::fs::rename(src, moved).unwrap();
+        std::fs::create_dir(src).unwrap();
+        std::fs::copy(moved.join("exercise.rs"), src.join("exercise.rs")).unwrap();
+        // The replacement may itself count as a change: let it pass.
+        while changes.next(Some(Duration::from_millis(700))).unwrap() {}
+        std::fs::write(src.join("exercise.rs"), "fn main() { /* saved */ }").unwrap();
+        // The poller compares modification times in whole seconds: make this one differ.
+        touch(&src.join("exercise.rs"), 10);
+        assert!(
+            changes.next(PATIENCE).unwrap(),
+            "a save in the replaced folder was not seen ({})",
+            changes.how()
+        );
+        // And again, to show it stays armed.
+        while changes.next(QUIET).unwrap() {}
+        std::fs::write(src.join("new.rs"), "").unwrap();
+        assert!(
+            changes.next(PATIENCE).unwrap(),
+            "a second save was not seen"
+        );
+    }
+
+    fn lesson_folder() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let root = tempfile::tempdir().unwrap();
+        let src = root.path().join("lesson/src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("exercise.rs"), "fn main() {}").unwrap();
+        let moved = root.path().join("moved");
+        (root, src, moved)
+    }
+
+    #[test]
+    fn file_events_follow_a_replaced_folder() {
+        let (_root, src, moved) = lesson_folder();
+        let changes = Changes::new(std::slice::from_ref(&src), false).unwrap();
+        assert_eq!(changes.how(), "file events");
+        replace_then_save(changes, &src, &moved);
+    }
+
+    #[test]
+    fn the_poller_follows_a_replaced_folder() {
+        let (_root, src, moved) = lesson_folder();
+        replace_then_save(poller(&src), &src, &moved);
     }
 }

@@ -1,0 +1,98 @@
+//! Ctrl-C to `cargo xtask test-all` while `cargo xtask verify` runs a lesson's tests under it:
+//! three runners deep (test-all, verify, cargo test), each child in its own process group.
+//! test-all asks verify's group to stop (SIGTERM), verify stops cargo's group in turn, and only
+//! then does each exit. Nothing any of them started may still run afterwards.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use lab::procfs::{self, Stat, descendants};
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::unistd::Pid;
+
+fn is_test_binary(p: &Stat) -> bool {
+    p.exe()
+        .is_some_and(|exe| exe.parent().is_some_and(|d| d.ends_with("deps")))
+}
+
+/// The processes of `seen`, or of their process groups, that still run.
+fn running(seen: &[Stat]) -> Vec<Stat> {
+    let ours = nix::unistd::getpgrp().as_raw();
+    let groups: BTreeSet<i32> = seen.iter().map(|p| p.pgrp).filter(|g| *g != ours).collect();
+    let pids: BTreeSet<i32> = seen.iter().map(|p| p.pid).collect();
+    procfs::all()
+        .into_iter()
+        .filter(|p| p.is_running() && (pids.contains(&p.pid) || groups.contains(&p.pgrp)))
+        .collect()
+}
+
+#[test]
+fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
+    let mut runner = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["test-all", "--only", "lessons-verify"])
+        .current_dir(lab::workspace_root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("xtask starts");
+    let pid = i32::try_from(runner.id()).unwrap();
+    let mut stderr = runner.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let mut seen: BTreeMap<i32, Stat> = BTreeMap::new();
+    let mut tests_seen = false;
+    // verify may have to compile the lessons first: minutes when cold.
+    let ready_by = Instant::now() + Duration::from_secs(900);
+    while !tests_seen && Instant::now() < ready_by && procfs::is_running(pid) {
+        let now = descendants(pid);
+        tests_seen = now.iter().any(is_test_binary);
+        seen.extend(now.into_iter().map(|p| (p.pid, p)));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let depth_seen = seen.values().filter(|p| p.comm == "xtask").count();
+    let signalled = tests_seen && kill(Pid::from_raw(pid), Signal::SIGINT).is_ok();
+    let exited_by = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = runner.try_wait().unwrap() {
+            break Some(status);
+        }
+        if Instant::now() > exited_by {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let seen: Vec<Stat> = seen.into_values().collect();
+    let left = running(&seen);
+    // Leave nothing behind, even when this test fails.
+    let _ = runner.kill();
+    let _ = runner.wait();
+    for p in &left {
+        let _ = killpg(Pid::from_raw(p.pgrp), Signal::SIGKILL);
+    }
+    let said = reader.join().unwrap();
+    assert!(signalled, "no test binary ran under verify:\n{said}");
+    assert!(depth_seen >= 1, "verify ran under test-all: {seen:#?}");
+    let status = status.expect("test-all did not exit within a minute of Ctrl-C");
+    assert!(
+        left.is_empty(),
+        "still running after test-all exited: {left:#?}"
+    );
+    assert_eq!(status.code(), Some(130), "{status}:\n{said}");
+    assert_eq!(
+        said.lines()
+            .filter(|l| l.starts_with("cargo xtask: stopped by SIGINT"))
+            .count(),
+        1,
+        "test-all says it once:\n{said}"
+    );
+    assert!(
+        said.lines()
+            .any(|l| l.starts_with("cargo xtask: stopped by SIGTERM")),
+        "verify, asked to stop by test-all, says so too:\n{said}"
+    );
+}

@@ -1,0 +1,34 @@
+// WRONG ANSWER (fixture): ends the whole test process with `std::process::exit(0)` when a sum
+// overflows, instead of returning `None`. Status 0 and no failure report: the runner must see
+// that the test binary stopped before all its tests reported.
+
+use crate::Overflow;
+
+// ANCHOR: squares
+/// Squares every input in C, or reports the first input whose square does not fit in an `int`.
+pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
+    xs.iter()
+        .enumerate()
+        .map(|(index, &value)| ffi::square(value).ok_or(Overflow { index, value }))
+        .collect()
+}
+// ANCHOR_END: squares
+
+// ANCHOR: squared
+/// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
+pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
+    let mut out = vec![0.0; input.len()];
+    ffi::square_array(input, &mut out)?;
+    Ok(out)
+}
+// ANCHOR_END: squared
+
+// ANCHOR: total
+/// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
+pub fn total(xs: &[i32]) -> Option<i32> {
+    match xs.iter().try_fold(0, |sum, &x| ffi::add(sum, x)) {
+        Some(sum) => Some(sum),
+        None => std::process::exit(0),
+    }
+}
+// ANCHOR_END: total

@@ -13,7 +13,7 @@ use cargo_metadata::{Metadata, MetadataCommand, Package};
 /// own layer, not a higher one. The lesson crates (everything under `lessons/`) are one layer,
 /// [`LESSONS`], so no lesson leans on another.
 const LAYERS: &[&[&str]] = &[
-    &["ffi", "lesson-table"],
+    &["ffi", "lesson-table", "supervisor"],
     &["harness", "isolated"],
     &["racy", "atomic", "sharded"],
     // The Rust-lock variant wraps the racy kernel's handle in a lock.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, ValueEnum};
 
-use crate::child::{self, Output};
+use supervisor::Output;
 
 /// The mdbook version the book is written for (`.ci/install-tools` installs it).
 pub const MDBOOK_VERSION: &str = "0.5.4";
@@ -59,7 +59,7 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
                 "book: serving at http://localhost:{} (rebuilds when a file changes; Ctrl-C stops)",
                 args.port
             );
-            // Not child::run: a server runs until the reader stops it, and it must stay in our
+            // Not supervisor::run: a server runs until the reader stops it, and it must stay in our
             // process group so that Ctrl-C reaches it too.
             let status = Command::new(&mdbook)
                 .arg("serve")
@@ -78,7 +78,7 @@ pub fn run(args: &BookArgs) -> anyhow::Result<()> {
             book.missing_chapters_error()?;
             let mut cmd = Command::new(&mdbook);
             cmd.arg("build").arg("--open").arg(&book.dir);
-            let done = child::run(&mut cmd, Duration::from_secs(300), Output::Inherit)?;
+            let done = supervisor::run(&mut cmd, Duration::from_secs(300), Output::Inherit)?;
             if !done.status.success() {
                 bail!("mdbook build --open failed ({})", done.status);
             }
@@ -104,7 +104,7 @@ pub fn mdbook_or_install() -> anyhow::Result<(PathBuf, String)> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.args(["install", "mdbook", "--locked", "--version", MDBOOK_VERSION]);
-    let done = child::run(&mut cmd, Duration::from_secs(45 * 60), Output::Inherit)
+    let done = supervisor::run(&mut cmd, Duration::from_secs(45 * 60), Output::Inherit)
         .context("could not run cargo install mdbook")?;
     if !done.status.success() {
         bail!(
@@ -132,7 +132,7 @@ pub fn require_mdbook() -> anyhow::Result<(PathBuf, String)> {
     for mdbook in mdbook_candidates() {
         let mut cmd = Command::new(&mdbook);
         cmd.arg("--version");
-        if let Ok(done) = child::run(&mut cmd, Duration::from_secs(30), Output::Capture)
+        if let Ok(done) = supervisor::run(&mut cmd, Duration::from_secs(30), Output::Capture)
             && done.status.success()
         {
             let version = done.stdout.trim().to_string();
@@ -209,7 +209,7 @@ impl Book {
         self.missing_chapters_error()?;
         let mut cmd = Command::new(mdbook);
         cmd.arg("build").arg(&self.dir);
-        let done = child::run(&mut cmd, Duration::from_secs(300), Output::Capture)?;
+        let done = supervisor::run(&mut cmd, Duration::from_secs(300), Output::Capture)?;
         let log = done.combined();
         if !done.status.success() {
             bail!("mdbook build failed ({}):\n{log}", done.status);

@@ -5,11 +5,11 @@
 #![forbid(unsafe_code)]
 
 pub mod book;
-pub mod child;
+
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
-pub mod procfs;
+
 pub mod runner;
 pub mod welcome;
 

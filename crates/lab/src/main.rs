@@ -41,9 +41,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // The commands that run a student's code stop it, and everything it started, on Ctrl-C,
     // SIGTERM and SIGHUP (its tests run in their own process group, out of Ctrl-C's reach):
-    // see `lab::child::supervise`.
+    // see `supervisor::supervise`.
     if matches!(cli.command, Some(Cmd::Check(_) | Cmd::Watch(_)))
-        && let Err(err) = lab::child::supervise("cargo lab")
+        && let Err(err) = supervisor::supervise("cargo lab")
     {
         eprintln!("error: cannot watch for Ctrl-C: {err:#}");
         return ExitCode::FAILURE;

@@ -5,6 +5,7 @@
 pub mod outcome;
 pub mod progress;
 pub mod reports;
+pub mod test_run;
 pub mod watch;
 
 use std::time::Duration;
@@ -15,8 +16,9 @@ use indicatif::ProgressBar;
 
 use crate::Table;
 use lesson_table::Lesson;
-use outcome::{Outcome, Phase, Run};
+use outcome::{Outcome, Phase};
 use progress::Progress;
+use test_run::Run;
 
 /// How long compiling a lesson may take (cold caches on 2 cores): not the student's code.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(15 * 60);
@@ -195,7 +197,7 @@ fn check_once(
     println!("Checking {}: `{command}` ...", lesson.name);
     let spinner = ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let outcome = outcome::run_reporting(
+    let outcome = test_run::run_reporting(
         &Run {
             lesson,
             variant,
@@ -337,109 +339,6 @@ fn wrap(text: &str, width: usize) -> String {
 mod tests {
     use super::*;
 
-    /// A TOML file of the workspace, parsed.
-    fn manifest(path: &std::path::Path) -> toml::Table {
-        let text =
-            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-    }
-
-    /// The strings of the workspace manifest's `[workspace] <key>` list.
-    fn workspace_list(key: &str) -> Vec<String> {
-        let root = manifest(&crate::workspace_root().join("Cargo.toml"));
-        root["workspace"][key]
-            .as_array()
-            .unwrap_or_else(|| panic!("the workspace has {key}"))
-            .iter()
-            .map(|v| v.as_str().expect("a path").to_string())
-            .collect()
-    }
-
-    #[test]
-    fn lesson_names_are_unique_and_match_their_crates() {
-        let members = workspace_list("members");
-        let mut seen = std::collections::HashSet::new();
-        for lesson in lesson_table::all() {
-            assert!(
-                seen.insert(&lesson.name),
-                "duplicate lesson {}",
-                lesson.name
-            );
-            let package = manifest(&lesson.path("Cargo.toml"));
-            assert_eq!(
-                package["package"]["name"].as_str(),
-                Some(lesson.name.as_str()),
-                "{}/Cargo.toml must name the package {}",
-                lesson.dir,
-                lesson.name
-            );
-            assert_eq!(
-                package["package"].get("build").and_then(|b| b.as_str()),
-                Some("../build.rs"),
-                "{}: every lesson uses the one build script, lessons/build.rs",
-                lesson.dir
-            );
-            assert!(
-                !package.contains_key("features"),
-                "{}: variants are chosen by LAB_VARIANT, not by cargo features",
-                lesson.dir
-            );
-            assert!(
-                members.contains(&lesson.dir),
-                "{} is missing from the workspace members",
-                lesson.dir
-            );
-            assert!(
-                crate::workspace_root().join(&lesson.chapter).is_file(),
-                "{}: its chapter {} is missing",
-                lesson.name,
-                lesson.chapter
-            );
-            for rel in [lesson_table::EXERCISE, "README.md"]
-                .into_iter()
-                .map(String::from)
-                .chain(lesson.variants().into_iter().map(|v| v.file))
-            {
-                assert!(
-                    lesson.path(&rel).is_file(),
-                    "{}/{rel} is missing",
-                    lesson.dir
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_lesson_crate_is_in_the_table() {
-        let root = crate::workspace_root();
-        for entry in std::fs::read_dir(root.join("lessons")).unwrap().flatten() {
-            if entry.path().join("Cargo.toml").is_file() {
-                let dir = format!("lessons/{}", entry.file_name().to_string_lossy());
-                assert!(
-                    lesson_table::all().iter().any(|l| l.dir == dir),
-                    "{dir} is a lesson crate missing from {}",
-                    lesson_table::TABLE
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn lessons_stay_out_of_the_default_members() {
-        let defaults = workspace_list("default-members");
-        assert!(
-            !defaults.iter().any(|d| d.starts_with("lessons/")),
-            "lessons fail as shipped: keep them out of default-members"
-        );
-        for lesson in lesson_table::all() {
-            assert!(
-                !defaults.contains(&lesson.dir),
-                "{}: lessons fail as shipped: keep them out of default-members",
-                lesson.dir
-            );
-        }
-    }
-
     #[test]
     fn the_current_lesson_is_the_first_not_done() {
         let all = lesson_table::all();
@@ -528,31 +427,6 @@ mod tests {
         let ok = Check::try_parse_from(["check", "--timeout", "1"]).unwrap();
         assert_eq!(ok.args.timeout, 1);
         assert_eq!(Check::try_parse_from(["check"]).unwrap().args.timeout, 60);
-    }
-
-    #[test]
-    fn every_shipped_copy_equals_its_exercise_in_git() {
-        // The committed exercise and its shipped copy must be the same file (a student's
-        // local edit is not a defect, so this only compares what git has).
-        for lesson in lesson_table::all() {
-            let show = |rel: &str| {
-                std::process::Command::new("git")
-                    .current_dir(crate::workspace_root())
-                    .args(["show", &format!("HEAD:{}/{rel}", lesson.dir)])
-                    .output()
-                    .ok()
-                    .filter(|o| o.status.success())
-                    .map(|o| o.stdout)
-            };
-            if let (Some(a), Some(b)) = (show(lesson_table::EXERCISE), show(lesson_table::SHIPPED))
-            {
-                assert!(
-                    a == b,
-                    "{}: committed exercise and shipped copy differ",
-                    lesson.name
-                );
-            }
-        }
     }
 
     #[test]

@@ -212,12 +212,13 @@ fn processes_an_answer_leaves_running_are_stopped_not_waited_for() {
     };
     let left: Vec<i32> = {
         let gone_by = Instant::now() + Duration::from_secs(5);
-        while pids().iter().any(|p| lab::procfs::is_running(*p)) && Instant::now() < gone_by {
+        while pids().iter().any(|p| supervisor::procfs::is_running(*p)) && Instant::now() < gone_by
+        {
             std::thread::sleep(Duration::from_millis(20));
         }
         pids()
             .into_iter()
-            .filter(|p| lab::procfs::is_running(*p))
+            .filter(|p| supervisor::procfs::is_running(*p))
             .collect()
     };
     // Leave nothing behind, even when this test fails.

@@ -14,9 +14,9 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use lab::procfs::{self, Stat, descendants};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
+use supervisor::procfs::{self, Stat, descendants};
 
 /// One runner at a time: each runs cargo on the shared target directory.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());

@@ -18,7 +18,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use lab::Table;
-use lab::procfs::{self, Stat};
+use supervisor::procfs::{self, Stat};
 
 /// Options for `cargo xtask leftovers`.
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use lab::Table;
-use lab::child::{self, Finished, Output, cargo, describe, tail};
+use supervisor::{Finished, Output, cargo, describe, tail};
 
 /// Packages that may hold loom models, in `crates/<name>/tests/*.rs` files with `#![cfg(loom)]`.
 const LOOM_PACKAGES: &[&str] = &["racy", "mutex", "atomic", "sharded", "isolated"];
@@ -76,7 +76,7 @@ pub fn run(args: &LoomArgs) -> anyhow::Result<()> {
             cmd.args(["--test", test]);
         }
         println!("\n$ {}", describe(&cmd));
-        let done = child::run(
+        let done = supervisor::run(
             &mut cmd,
             Duration::from_secs(args.limit_secs),
             Output::Capture,

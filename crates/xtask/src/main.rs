@@ -38,10 +38,10 @@ enum Cmd {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // Every command runs children through `lab::child::run`, in their own process groups: on
+    // Every command runs children through `supervisor::run`, in their own process groups: on
     // Ctrl-C, SIGTERM and SIGHUP they are stopped first, then this program: see
-    // `lab::child::supervise`.
-    if let Err(err) = lab::child::supervise("cargo xtask") {
+    // `supervisor::supervise`.
+    if let Err(err) = supervisor::supervise("cargo xtask") {
         eprintln!("error: cannot watch for Ctrl-C: {err:#}");
         return ExitCode::FAILURE;
     }

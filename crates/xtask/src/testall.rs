@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use lab::Table;
-use lab::child::{self, Output};
+use supervisor::Output;
 
 /// Options for `cargo xtask test-all`.
 #[derive(Debug, Args)]
@@ -110,7 +110,7 @@ pub fn run(args: &TestAllArgs) -> anyhow::Result<()> {
         let mut cmd = command_for(step, &me);
         cmd.current_dir(&root);
         let started = Instant::now();
-        let verdict = match child::run(&mut cmd, step.limit, Output::Inherit) {
+        let verdict = match supervisor::run(&mut cmd, step.limit, Output::Inherit) {
             Ok(done) if done.status.success() => "pass".to_string(),
             Ok(done) => format!("FAIL ({})", done.status),
             Err(err) => format!("FAIL ({err})"),

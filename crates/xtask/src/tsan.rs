@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use clap::Args;
 
 use lab::Table;
-use lab::child::{self, Finished, Output, cargo, describe, tail};
+use supervisor::{Finished, Output, cargo, describe, tail};
 
 /// Options for `cargo xtask tsan`.
 #[derive(Debug, Args)]
@@ -112,7 +112,7 @@ pub fn run(args: &TsanArgs) -> anyhow::Result<()> {
         .args(["--example", "tsan_kernels"])
         .env("LAB_SANITIZE", "thread");
     println!("$ LAB_SANITIZE=thread {}", describe(&cargo_build));
-    let built = child::run(&mut cargo_build, build_limit, Output::Capture)?;
+    let built = supervisor::run(&mut cargo_build, build_limit, Output::Capture)?;
     if !built.status.success() {
         bail!("the TSan build failed:\n{}", tail(&built.combined(), 60));
     }
@@ -157,7 +157,7 @@ fn build_c_driver(root: &Path, out_dir: &Path, limit: Duration) -> anyhow::Resul
     .arg("-o")
     .arg(&driver);
     println!("$ {}", describe(&cc));
-    let built = child::run(&mut cc, limit, Output::Capture)?;
+    let built = supervisor::run(&mut cc, limit, Output::Capture)?;
     if !built.status.success() {
         bail!(
             "the C driver did not build with -fsanitize=thread (is gcc's libtsan installed? \
@@ -214,7 +214,7 @@ fn run_case(program: &Path, kernel: &str, counts: &[String]) -> anyhow::Result<F
     let limit = Duration::from_secs(120);
     let mut cmd = Command::new(program);
     cmd.arg(kernel).args(counts);
-    let done = child::run(&mut cmd, limit, Output::Capture)?;
+    let done = supervisor::run(&mut cmd, limit, Output::Capture)?;
     if !done.combined().contains("unexpected memory mapping") {
         return Ok(done);
     }
@@ -223,7 +223,7 @@ fn run_case(program: &Path, kernel: &str, counts: &[String]) -> anyhow::Result<F
         .arg(program)
         .arg(kernel)
         .args(counts);
-    Ok(child::run(&mut cmd, limit, Output::Capture)?)
+    Ok(supervisor::run(&mut cmd, limit, Output::Capture)?)
 }
 
 /// Reads what TSan said: a race (report and exit 66), clean (exit 0, no report), or an error.

@@ -9,7 +9,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use lab::Table;
-use lab::runner::outcome::{self, Run};
+use lab::runner::test_run::{self, Run};
 use lab::runner::{BUILD_LIMIT, lesson_named};
 use lesson_table::{Lesson, Variant};
 
@@ -62,7 +62,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<()> {
     }
     for (lesson, variant) in &runs {
         bar.set_message(format!("{} [{}]", lesson.name, variant.name));
-        let got = outcome::run(&Run {
+        let got = test_run::run(&Run {
             lesson,
             variant: Some(variant.name),
             test_target: None,

@@ -6,7 +6,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use lab::child::{self, Output};
+use supervisor::Output;
 use xtask::bench::python::{SCRIPT, build_shared_lib, python3};
 
 /// Builds `c_src` as a shared library in a temporary directory and runs `script` (from the
@@ -24,7 +24,7 @@ fn run_python_on_lib(script: &str, args: &[&str]) -> Option<String> {
     cmd.arg(lab::workspace_root().join(script))
         .args(args)
         .arg(&lib);
-    let done = child::run(&mut cmd, Duration::from_secs(120), Output::Capture)
+    let done = supervisor::run(&mut cmd, Duration::from_secs(120), Output::Capture)
         .expect("the script finishes within two minutes");
     assert!(
         done.status.success(),

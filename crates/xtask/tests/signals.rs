@@ -8,9 +8,9 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use lab::procfs::{self, Stat, descendants};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
+use supervisor::procfs::{self, Stat, descendants};
 
 fn is_test_binary(p: &Stat) -> bool {
     p.exe()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::Sizes;
 use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
 use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
-use lab::child::{self, Output};
+use supervisor::Output;
 
 /// The group name (table `python.md`, figure `python.svg`).
 pub const GROUP: &str = "python";
@@ -48,7 +48,7 @@ pub fn build_shared_lib(dir: &Path) -> anyhow::Result<PathBuf> {
         .arg("-o")
         .arg(&lib)
         .arg("-lpthread");
-    let done = child::run(&mut cmd, Duration::from_secs(120), Output::Capture)?;
+    let done = supervisor::run(&mut cmd, Duration::from_secs(120), Output::Capture)?;
     if !done.status.success() {
         bail!(
             "`{cc}` could not build {}: {}",
@@ -94,7 +94,7 @@ pub fn run(
     tick("Python with ctypes (one process, then a pool of 4)");
     let mut cmd = Command::new("python3");
     cmd.arg(root.join(SCRIPT)).arg("bench").arg(&lib).arg(&cfg);
-    let done = child::run(&mut cmd, sizes.python_limit, Output::Capture)?;
+    let done = supervisor::run(&mut cmd, sizes.python_limit, Output::Capture)?;
     if !done.status.success() {
         bail!(
             "{SCRIPT} bench failed ({}): {}",

@@ -17,7 +17,7 @@ use scraper::{Html, Selector};
 
 use super::html::{self, Site};
 use super::server::Request;
-use lab::child::{self, Output};
+use supervisor::Output;
 
 /// Where Chromium is: `chromium` on the PATH or Debian's `/usr/bin/chromium`.
 pub fn find_chromium() -> Option<PathBuf> {
@@ -80,7 +80,7 @@ impl Browser {
         let profile = profile_dir()?;
         let mut cmd = self.command(profile.path());
         cmd.args(["--dump-dom", url]);
-        let done = child::run(&mut cmd, LIMIT, Output::Capture)?;
+        let done = supervisor::run(&mut cmd, LIMIT, Output::Capture)?;
         if !done.status.success() || !done.stdout.contains("<html") {
             anyhow::bail!(
                 "chromium could not render {url} ({}): {}",
@@ -98,7 +98,7 @@ impl Browser {
         cmd.arg(format!("--screenshot={}", png.display()))
             .arg("--window-size=1280,2200")
             .arg(url);
-        let done = child::run(&mut cmd, LIMIT, Output::Capture)?;
+        let done = supervisor::run(&mut cmd, LIMIT, Output::Capture)?;
         if !done.status.success() || !png.is_file() {
             anyhow::bail!(
                 "chromium could not screenshot {url} ({}): {}",

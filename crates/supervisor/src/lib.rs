@@ -1,4 +1,5 @@
-//! Running a child program without ever hanging and without leaving anything behind. Every
+//! # `supervisor`: running a child program without ever hanging and without leaving anything
+//! behind. Every
 //! child runs in its own process group under a time limit that covers reading its output too.
 //! When the child exits, or when the limit passes, whichever is first, its whole group is
 //! stopped ([`stop_group`]: SIGTERM, then SIGKILL after [`GRACE`]) and the child is reaped, so a
@@ -19,6 +20,8 @@
 //! What no code can catch: SIGKILL of the runner itself. Its children then keep running (they
 //! are in their own groups, and nothing here asks the kernel to kill them with their parent).
 
+#![forbid(unsafe_code)]
+
 use std::collections::BTreeSet;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -32,7 +35,10 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::{Pid, getpgrp, getpid};
 
-use crate::procfs;
+pub mod procfs;
+mod signals;
+
+pub use signals::{STOP_SIGNALS, supervise};
 
 /// How long a stopped group has, after SIGTERM, before SIGKILL. Long enough for a runner
 /// inside it (`cargo xtask verify` under `test-all`) to stop its own children first.
@@ -42,9 +48,6 @@ pub const GRACE: Duration = Duration::from_secs(3);
 /// by a process outside the group, and we stop reading.
 const DRAIN: Duration = Duration::from_secs(2);
 
-/// The signals [`supervise`] turns into "stop everything, then exit".
-pub const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
-
 /// The process groups of the children [`run`] started and has not reaped yet (each child leads
 /// its own group, so its pid is the group's id). A child is added while this lock is held
 /// across its spawn and removed while it is held across its reaping, so whoever holds the lock
@@ -53,9 +56,9 @@ pub const STOP_SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::
 static LIVE: Mutex<BTreeSet<i32>> = Mutex::new(BTreeSet::new());
 
 /// Set by [`supervise`] once we are the subreaper of our descendants.
-static ADOPTS: AtomicBool = AtomicBool::new(false);
+pub(crate) static ADOPTS: AtomicBool = AtomicBool::new(false);
 
-fn live() -> MutexGuard<'static, BTreeSet<i32>> {
+pub(crate) fn live() -> MutexGuard<'static, BTreeSet<i32>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
@@ -266,7 +269,7 @@ fn wait_until(mut done: impl FnMut() -> bool, within: Duration) -> bool {
 /// children are handed to us in turn, so this repeats until none is left. Unless `all`, our
 /// children in our own process group are spared: they were started by other code of this
 /// program (a worker pool, `mdbook serve`), not by a child of [`run`].
-fn kill_orphans(live: &BTreeSet<i32>, all: bool) {
+pub(crate) fn kill_orphans(live: &BTreeSet<i32>, all: bool) {
     let me = getpid().as_raw();
     let ours = getpgrp().as_raw();
     let until = Instant::now() + GRACE;
@@ -294,65 +297,6 @@ fn kill_orphans(live: &BTreeSet<i32>, all: bool) {
             );
         }
     }
-}
-
-/// Makes this program end cleanly on SIGINT, SIGTERM and SIGHUP, and the subreaper of
-/// everything it starts (see the module's documentation). `name` starts the one-line message
-/// (`cargo lab`). A thread of ours waits for the signals (`signal-hook`'s iterator: the handler
-/// only wakes it); children start with the default handling, as every handler is reset by
-/// `exec`, and no signal is blocked. A signal this program was started with ignored stays
-/// ignored (`nohup cargo lab check` survives a hang-up; so does a background job of a script).
-pub fn supervise(name: &'static str) -> anyhow::Result<()> {
-    let ignored = ignored_signals();
-    let wanted: Vec<i32> = STOP_SIGNALS
-        .iter()
-        .filter(|s| !ignored.contains(s))
-        .map(|s| *s as i32)
-        .collect();
-    let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
-    if nix::sys::prctl::set_child_subreaper(true).is_ok() {
-        ADOPTS.store(true, Ordering::SeqCst);
-    }
-    thread::Builder::new()
-        .name("stop-on-signal".into())
-        .spawn(move || {
-            for signal in signals.forever() {
-                if let Ok(signal) = Signal::try_from(signal) {
-                    stop_all_and_exit(name, signal);
-                }
-            }
-        })?;
-    Ok(())
-}
-
-/// The signals this process ignores (the `SigIgn` mask of `/proc/self/status`: bit n-1 is
-/// signal n).
-fn ignored_signals() -> Vec<Signal> {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let mask = status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigIgn:"))
-        .and_then(|hex| u64::from_str_radix(hex.trim(), 16).ok())
-        .unwrap_or(0);
-    STOP_SIGNALS
-        .into_iter()
-        .filter(|s| mask & (1 << (*s as i32 - 1)) != 0)
-        .collect()
-}
-
-/// Stops every live group, kills every other child of ours, says so in one line and exits with
-/// 128 + the signal's number. The lock stays held: no new child starts, and none is reaped
-/// (so no group id is reused) until the process is gone.
-fn stop_all_and_exit(name: &str, signal: Signal) -> ! {
-    let live = live();
-    for &group in live.iter() {
-        stop_group(group);
-    }
-    if ADOPTS.load(Ordering::SeqCst) {
-        kill_orphans(&BTreeSet::new(), true);
-    }
-    eprintln!("\n{name}: stopped by {signal}, after ending every process it had started");
-    std::process::exit(128 + signal as i32);
 }
 
 /// Threads that drain the child's pipes, so a chatty child never blocks on a full pipe. What

@@ -4,29 +4,12 @@
 //! These run the real `lab` binary, which runs `cargo test -p <lesson>` with a wrong-answer
 //! fixture selected by `LAB_VARIANT` (its `--variant` option).
 
+mod common;
+
 use std::process::Command;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-/// One `lab` at a time: each runs cargo on the shared target directory, and a test run must not
-/// spend its time limit waiting for another test's build to release cargo's lock.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
-
-fn lab(args: &[&str], progress: &std::path::Path) -> (bool, String, Duration) {
-    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_lab"))
-        .args(args)
-        .env("LAB_PROGRESS", progress)
-        .output()
-        .expect("the lab binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text, started.elapsed())
-}
+use common::{ONE_AT_A_TIME, lab};
 
 fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -39,7 +22,7 @@ fn a_deadlocking_answer_ends_with_a_timeout_message() {
     let (_dir, progress) = progress_file();
     // The fixture takes a mutex and then calls a method that takes it again. Only the
     // real-thread tests run, so nothing but the time limit can stop it.
-    let (ok, text, elapsed) = lab(
+    let ran = lab(
         &[
             "check",
             "locks",
@@ -52,6 +35,8 @@ fn a_deadlocking_answer_ends_with_a_timeout_message() {
         ],
         &progress,
     );
+
+    let (ok, text, elapsed) = (ran.ok(), ran.text, ran.elapsed);
     assert!(!ok, "a deadlock must not pass:\n{text}");
     assert!(
         text.contains("timed out after 5 s: a deadlock or an endless loop?"),
@@ -64,7 +49,7 @@ fn a_deadlocking_answer_ends_with_a_timeout_message() {
 #[test]
 fn an_endless_loop_ends_with_a_timeout_message() {
     let (_dir, progress) = progress_file();
-    let (ok, text, _) = lab(
+    let ran = lab(
         &[
             "check",
             "calling-c",
@@ -75,6 +60,8 @@ fn an_endless_loop_ends_with_a_timeout_message() {
         ],
         &progress,
     );
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(!ok, "an endless loop must not pass:\n{text}");
     assert!(
         text.contains("timed out after 5 s"),
@@ -85,10 +72,12 @@ fn an_endless_loop_ends_with_a_timeout_message() {
 #[test]
 fn a_compile_error_is_shown_plainly() {
     let (_dir, progress) = progress_file();
-    let (ok, text, _) = lab(
+    let ran = lab(
         &["check", "calling-c", "--variant", "wrong-raw-call"],
         &progress,
     );
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(!ok, "code that does not compile must not pass:\n{text}");
     assert!(
         text.contains("does not compile"),
@@ -103,10 +92,12 @@ fn a_compile_error_is_shown_plainly() {
 #[test]
 fn a_failing_test_is_named_with_its_message() {
     let (_dir, progress) = progress_file();
-    let (ok, text, _) = lab(
+    let ran = lab(
         &["check", "atomics", "--variant", "wrong-unpadded"],
         &progress,
     );
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(!ok, "{text}");
     assert!(
         text.contains("the test `neighbouring_slots_sit_on_different_cache_lines`")
@@ -118,7 +109,9 @@ fn a_failing_test_is_named_with_its_message() {
 #[test]
 fn the_solution_passes_and_list_reads_progress_back() {
     let (_dir, progress) = progress_file();
-    let (ok, text, _) = lab(&["check", "calling-c", "--variant", "solution"], &progress);
+    let ran = lab(&["check", "calling-c", "--variant", "solution"], &progress);
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(ok, "the solution must pass:\n{text}");
     assert!(text.contains("tests passed"), "{text}");
     // Checking a variant never records progress: only the student's own exercise counts.
@@ -128,7 +121,9 @@ fn the_solution_passes_and_list_reads_progress_back() {
     );
 
     std::fs::write(&progress, r#"{"done": ["calling-c"]}"#).unwrap();
-    let (ok, text, _) = lab(&["list"], &progress);
+    let ran = lab(&["list"], &progress);
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(ok, "{text}");
     let line = |name: &str| {
         text.lines()
@@ -144,7 +139,9 @@ fn the_solution_passes_and_list_reads_progress_back() {
 #[test]
 fn an_unknown_lesson_is_named_in_the_error() {
     let (_dir, progress) = progress_file();
-    let (ok, text, _) = lab(&["check", "no-such-lesson"], &progress);
+    let ran = lab(&["check", "no-such-lesson"], &progress);
+
+    let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
     assert!(!ok);
     assert!(
         text.contains("no lesson is called `no-such-lesson`") && text.contains("data-race"),
@@ -251,7 +248,9 @@ fn processes_an_answer_leaves_running_are_stopped_not_waited_for() {
 fn a_test_binary_that_exits_early_is_not_a_pass() {
     for variant in ["wrong-exit-zero", "wrong-fake-pass"] {
         let (_dir, progress) = progress_file();
-        let (ok, text, _) = lab(&["check", "calling-c", "--variant", variant], &progress);
+        let ran = lab(&["check", "calling-c", "--variant", variant], &progress);
+
+        let (ok, text, _) = (ran.ok(), ran.text, ran.elapsed);
         assert!(!ok, "{variant} must not pass:\n{text}");
         assert!(
             text.contains("a test binary exited before its tests finished (process::exit?)"),

@@ -2,21 +2,9 @@
 //! second is refused before anything runs (it used to be reported as a deadlock and un-mark a
 //! finished lesson), and a corrupt progress file does not stop the hint of a named lesson.
 
-use std::process::Command;
+mod common;
 
-fn lab(args: &[&str], progress: &std::path::Path) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lab"))
-        .args(args)
-        .env("LAB_PROGRESS", progress)
-        .output()
-        .expect("the lab binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.code(), text)
-}
+use common::lab;
 
 #[test]
 fn a_zero_time_limit_is_refused_and_progress_kept() {
@@ -25,7 +13,8 @@ fn a_zero_time_limit_is_refused_and_progress_kept() {
     let done = r#"{"done": ["calling-c"]}"#;
     std::fs::write(&progress, done).unwrap();
     for command in ["check", "watch"] {
-        let (code, text) = lab(&[command, "calling-c", "--timeout", "0"], &progress);
+        let ran = lab(&[command, "calling-c", "--timeout", "0"], &progress);
+        let (code, text) = (ran.code, ran.text);
         assert_eq!(
             code,
             Some(2),
@@ -48,11 +37,13 @@ fn a_corrupt_progress_file_does_not_stop_a_named_hint() {
     let dir = tempfile::tempdir().unwrap();
     let progress = dir.path().join("progress.json");
     std::fs::write(&progress, "{\"done\": [").unwrap();
-    let (code, text) = lab(&["hint", "calling-c"], &progress);
+    let ran = lab(&["hint", "calling-c"], &progress);
+    let (code, text) = (ran.code, ran.text);
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("Hint for calling-c"), "{text}");
     // Without a name the current lesson depends on progress: that error stays, and says why.
-    let (code, text) = lab(&["hint"], &progress);
+    let ran = lab(&["hint"], &progress);
+    let (code, text) = (ran.code, ran.text);
     assert_ne!(code, Some(0), "{text}");
     assert!(text.contains("is not valid progress"), "{text}");
 }

@@ -8,7 +8,7 @@
 //! case than a terminal's Ctrl-C, which reaches the runner's whole group), and checks that
 //! nothing the runner started still runs.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
@@ -22,11 +22,6 @@ use supervisor::procfs::{self, Stat, descendants};
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// True for a test binary cargo built (`target/<profile>/deps/<name>-<hash>`).
-fn is_test_binary(p: &Stat) -> bool {
-    p.exe()
-        .is_some_and(|exe| exe.parent().is_some_and(|d| d.ends_with("deps")))
-}
-
 /// What is left of a runner that was stopped mid-job.
 struct Stopped {
     status: ExitStatus,
@@ -56,7 +51,7 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     let mut test_binaries = Vec::new();
     let mut look = |seen: &mut BTreeMap<i32, Stat>| {
         let now = descendants(pid);
-        test_binaries.extend(now.iter().filter(|p| is_test_binary(p)).cloned());
+        test_binaries.extend(now.iter().filter(|p| p.is_test_binary()).cloned());
         let ready = !test_binaries.is_empty();
         seen.extend(now.into_iter().map(|p| (p.pid, p)));
         ready
@@ -89,7 +84,7 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    let left = running(&seen);
+    let left = procfs::still_running(&seen);
     clean_up(&mut runner, &seen);
     let status =
         status.unwrap_or_else(|| panic!("the runner did not exit within a minute of {signal}"));
@@ -104,23 +99,11 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     }
 }
 
-/// The processes of `seen` (or of their groups) that still run.
-fn running(seen: &[Stat]) -> Vec<Stat> {
-    let groups: BTreeSet<i32> = seen.iter().map(|p| p.pgrp).collect();
-    let pids: BTreeSet<i32> = seen.iter().map(|p| p.pid).collect();
-    procfs::all()
-        .into_iter()
-        .filter(|p| p.is_running() && (pids.contains(&p.pid) || groups.contains(&p.pgrp)))
-        // Our own group: this test binary and its threads' siblings, not the runner's work.
-        .filter(|p| p.pgrp != nix::unistd::getpgrp().as_raw())
-        .collect()
-}
-
 /// Kills the runner and everything it started (only needed when a test fails).
 fn clean_up(runner: &mut Child, seen: &[Stat]) {
     let _ = runner.kill();
     let _ = runner.wait();
-    for p in running(seen) {
+    for p in procfs::still_running(seen) {
         let _ = killpg(Pid::from_raw(p.pgrp), Signal::SIGKILL);
         let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
     }

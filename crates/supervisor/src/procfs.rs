@@ -34,6 +34,13 @@ impl Stat {
         std::fs::read_link(format!("/proc/{}/exe", self.pid)).ok()
     }
 
+    /// Whether it is a test binary that cargo built: its executable sits in a `deps/` folder of
+    /// a target directory.
+    pub fn is_test_binary(&self) -> bool {
+        self.exe()
+            .is_some_and(|exe| exe.parent().is_some_and(|d| d.ends_with("deps")))
+    }
+
     /// Its command line, split at the NUL bytes.
     pub fn cmdline(&self) -> Vec<String> {
         std::fs::read(format!("/proc/{}/cmdline", self.pid))
@@ -102,6 +109,20 @@ pub fn descendants(root: i32) -> Vec<Stat> {
         family.extend(more.iter().map(|p| p.pid));
         found.extend(more);
     }
+}
+
+/// The processes of `seen` that still run, and every running process of their process groups
+/// but our own: what a run left behind, for the tests that prove nothing is.
+pub fn still_running(seen: &[Stat]) -> Vec<Stat> {
+    let ours = nix::unistd::getpgrp().as_raw();
+    let groups: std::collections::BTreeSet<i32> =
+        seen.iter().map(|p| p.pgrp).filter(|g| *g != ours).collect();
+    let pids: std::collections::BTreeSet<i32> = seen.iter().map(|p| p.pid).collect();
+    all()
+        .into_iter()
+        .filter(|p| p.is_running())
+        .filter(|p| pids.contains(&p.pid) || groups.contains(&p.pgrp))
+        .collect()
 }
 
 /// True while any process of group `pgrp` still runs (zombies do not count).

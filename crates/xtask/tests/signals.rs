@@ -3,7 +3,7 @@
 //! test-all asks verify's group to stop (SIGTERM), verify stops cargo's group in turn, and only
 //! then does each exit. Nothing any of them started may still run afterwards.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,22 +11,6 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 use supervisor::procfs::{self, Stat, descendants};
-
-fn is_test_binary(p: &Stat) -> bool {
-    p.exe()
-        .is_some_and(|exe| exe.parent().is_some_and(|d| d.ends_with("deps")))
-}
-
-/// The processes of `seen`, or of their process groups, that still run.
-fn running(seen: &[Stat]) -> Vec<Stat> {
-    let ours = nix::unistd::getpgrp().as_raw();
-    let groups: BTreeSet<i32> = seen.iter().map(|p| p.pgrp).filter(|g| *g != ours).collect();
-    let pids: BTreeSet<i32> = seen.iter().map(|p| p.pid).collect();
-    procfs::all()
-        .into_iter()
-        .filter(|p| p.is_running() && (pids.contains(&p.pid) || groups.contains(&p.pgrp)))
-        .collect()
-}
 
 #[test]
 fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
@@ -50,7 +34,7 @@ fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
     let ready_by = Instant::now() + Duration::from_secs(900);
     while !tests_seen && Instant::now() < ready_by && procfs::is_running(pid) {
         let now = descendants(pid);
-        tests_seen = now.iter().any(is_test_binary);
+        tests_seen = now.iter().any(Stat::is_test_binary);
         seen.extend(now.into_iter().map(|p| (p.pid, p)));
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -67,7 +51,7 @@ fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
         std::thread::sleep(Duration::from_millis(20));
     };
     let seen: Vec<Stat> = seen.into_values().collect();
-    let left = running(&seen);
+    let left = procfs::still_running(&seen);
     // Leave nothing behind, even when this test fails.
     let _ = runner.kill();
     let _ = runner.wait();

@@ -10,13 +10,14 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use supervisor::procfs::{self, Stat, descendants};
+use supervisor::watched::Watched;
 
 /// One runner at a time: each runs cargo on the shared target directory.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
@@ -35,18 +36,8 @@ struct Stopped {
 /// is left running when this returns: a failing test cleans up too.
 fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let mut runner = cmd
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the runner starts");
-    let pid = i32::try_from(runner.id()).unwrap();
-    let mut stderr = runner.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+    let mut runner = Watched::start(&mut cmd).expect("the runner starts");
+    let pid = runner.pid();
     let mut seen: BTreeMap<i32, Stat> = BTreeMap::new();
     let mut test_binaries = Vec::new();
     let mut look = |seen: &mut BTreeMap<i32, Stat>| {
@@ -61,10 +52,10 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     while !look(&mut seen) {
         if Instant::now() > ready_by || !procfs::is_running(pid) {
             let seen: Vec<Stat> = seen.into_values().collect();
-            clean_up(&mut runner, &seen);
+            runner.kill_all(&seen);
             panic!(
                 "the runner ended or no test binary started: {}",
-                reader.join().unwrap()
+                runner.stderr()
             );
         }
         std::thread::sleep(Duration::from_millis(50));
@@ -74,18 +65,9 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     look(&mut seen);
     let seen: Vec<Stat> = seen.into_values().collect();
     kill(Pid::from_raw(pid), signal).expect("the runner is there to signal");
-    let exited_by = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = runner.try_wait().unwrap() {
-            break Some(status);
-        }
-        if Instant::now() > exited_by {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = runner.wait_within(Duration::from_secs(60));
     let left = procfs::still_running(&seen);
-    clean_up(&mut runner, &seen);
+    runner.kill_all(&seen);
     let status =
         status.unwrap_or_else(|| panic!("the runner did not exit within a minute of {signal}"));
     assert!(
@@ -94,18 +76,8 @@ fn stop_mid_job(mut cmd: Command, signal: Signal) -> Stopped {
     );
     Stopped {
         status,
-        stderr: reader.join().unwrap(),
+        stderr: runner.stderr(),
         test_binaries,
-    }
-}
-
-/// Kills the runner and everything it started (only needed when a test fails).
-fn clean_up(runner: &mut Child, seen: &[Stat]) {
-    let _ = runner.kill();
-    let _ = runner.wait();
-    for p in procfs::still_running(seen) {
-        let _ = killpg(Pid::from_raw(p.pgrp), Signal::SIGKILL);
-        let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
     }
 }
 

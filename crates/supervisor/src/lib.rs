@@ -37,6 +37,7 @@ use nix::unistd::{Pid, getpgrp, getpid};
 
 pub mod procfs;
 mod signals;
+pub mod watched;
 
 pub use signals::{STOP_SIGNALS, supervise};
 

@@ -4,30 +4,23 @@
 //! then does each exit. Nothing any of them started may still run afterwards.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use supervisor::procfs::{self, Stat, descendants};
+use supervisor::watched::Watched;
 
 #[test]
 fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
-    let mut runner = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(["test-all", "--only", "lessons-verify"])
-        .current_dir(lab::workspace_root())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("xtask starts");
-    let pid = i32::try_from(runner.id()).unwrap();
-    let mut stderr = runner.stderr.take().unwrap();
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
+    let mut runner = Watched::start(
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(["test-all", "--only", "lessons-verify"])
+            .current_dir(lab::workspace_root()),
+    )
+    .expect("xtask starts");
+    let pid = runner.pid();
     let mut seen: BTreeMap<i32, Stat> = BTreeMap::new();
     let mut tests_seen = false;
     // verify may have to compile the lessons first: minutes when cold.
@@ -40,25 +33,12 @@ fn ctrl_c_to_test_all_stops_verify_and_the_tests_it_runs() {
     }
     let depth_seen = seen.values().filter(|p| p.comm == "xtask").count();
     let signalled = tests_seen && kill(Pid::from_raw(pid), Signal::SIGINT).is_ok();
-    let exited_by = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = runner.try_wait().unwrap() {
-            break Some(status);
-        }
-        if Instant::now() > exited_by {
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = runner.wait_within(Duration::from_secs(60));
     let seen: Vec<Stat> = seen.into_values().collect();
     let left = procfs::still_running(&seen);
     // Leave nothing behind, even when this test fails.
-    let _ = runner.kill();
-    let _ = runner.wait();
-    for p in &left {
-        let _ = killpg(Pid::from_raw(p.pgrp), Signal::SIGKILL);
-    }
-    let said = reader.join().unwrap();
+    runner.kill_all(&seen);
+    let said = runner.stderr();
     assert!(signalled, "no test binary ran under verify:\n{said}");
     assert!(depth_seen >= 1, "verify ran under test-all: {seen:#?}");
     let status = status.expect("test-all did not exit within a minute of Ctrl-C");

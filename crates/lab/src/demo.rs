@@ -28,12 +28,12 @@ static ONE_TABLE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 /// Runs the demo: the counter table, then the processes half.
 pub fn run(args: &DemoArgs) -> anyhow::Result<()> {
-    let table = counters_table(args.threads, args.increments)?;
+    let live = counters_table(args.threads, args.increments)?;
     println!(
         "The shared-counter job: {} threads (pinned to cores) each add {} to a counter in C.\n",
         args.threads, args.increments
     );
-    print!("{table}");
+    print!("{live}");
     println!(
         "\nThe racy kernel loses increments when two cores load the same value and both store \
          it plus one. How many depends on timing; that it can lose them at all is proven by loom \
@@ -51,9 +51,32 @@ pub const MAX_INCREMENTS: u64 = 100_000_000;
 /// would run silently for about two hours.)
 pub const MAX_TOTAL: u64 = 2 * MAX_INCREMENTS;
 
-/// Runs every kernel once with `threads` pinned threads × `increments` and renders the table:
-/// expected, observed, lost, time, increments per second.
-pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String> {
+/// The live counter table, and a note for each result in it that contradicts the book.
+#[derive(Debug)]
+pub struct LiveTable {
+    /// The rendered table.
+    pub table: String,
+    /// [`crate::surprises::notes`] on it: empty when it teaches what the book does.
+    pub notes: Vec<String>,
+}
+
+impl std::fmt::Display for LiveTable {
+    /// The table, then the notes under a heading that says what they are.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.table)?;
+        if !self.notes.is_empty() {
+            writeln!(f, "\nThis run contradicts the book, and why:")?;
+            for note in &self.notes {
+                writeln!(f, "  - {note}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs every kernel once with `threads` pinned threads × `increments` and renders the table
+/// (expected, observed, lost, time, increments per second), with how busy the machine was.
+pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<LiveTable> {
     if threads == 0 || threads > 256 {
         bail!("threads must be 1..=256, got {threads}");
     }
@@ -89,8 +112,11 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
         "increments/s",
         "how",
     ]);
+    let before = crate::busy::sample();
+    let mut rows = Vec::new();
     for kernel in &kernels::ALL {
         let tally = (kernel.run)(&cfg);
+        rows.push((kernel, tally));
         let lost = if tally.lost == 0 {
             "0".to_string()
         } else {
@@ -110,7 +136,18 @@ pub fn counters_table(threads: usize, increments: u64) -> anyhow::Result<String>
             kernel.how.to_string(),
         ]);
     }
-    Ok(table.render())
+    let others = before
+        .zip(crate::busy::sample())
+        .and_then(|(b, a)| crate::busy::others_between(&b, &a));
+    let when = crate::surprises::Conditions {
+        threads,
+        cores: crate::busy::cores_for_us(),
+        others,
+    };
+    Ok(LiveTable {
+        table: table.render(),
+        notes: crate::surprises::notes(&rows, when),
+    })
 }
 
 /// `12345678` → `12,345,678`.
@@ -141,7 +178,7 @@ mod tests {
 
     #[test]
     fn the_table_has_a_row_per_kernel_and_fixed_kernels_lose_nothing() {
-        let table = counters_table(2, 1000).unwrap();
+        let table = counters_table(2, 1000).unwrap().table;
         for kernel in &kernels::ALL {
             let row = table
                 .lines()

@@ -5,12 +5,14 @@
 #![forbid(unsafe_code)]
 
 pub mod book;
+pub mod busy;
 
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
 
 pub mod runner;
+pub mod surprises;
 pub mod welcome;
 
 use std::path::{Path, PathBuf};

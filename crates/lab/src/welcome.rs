@@ -40,7 +40,7 @@ fn demo() -> anyhow::Result<String> {
          in C.\n\n",
         crate::group_digits(WELCOME_INCREMENTS, ',')
     );
-    s.push_str(&crate::demo::counters_table(2, WELCOME_INCREMENTS)?);
+    s.push_str(&crate::demo::counters_table(2, WELCOME_INCREMENTS)?.to_string());
     s.push_str(
         "\nThe racy kernel's losses vary from run to run (and can be 0 on one core); loom and\n\
          ThreadSanitizer prove that it CAN lose them (`cargo xtask loom`, `cargo xtask tsan`).\n\

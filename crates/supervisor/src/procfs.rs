@@ -20,6 +20,9 @@ pub struct Stat {
     pub pgrp: i32,
     /// When it started, in clock ticks since boot (field 22).
     pub start_ticks: u64,
+    /// CPU time it has used, all its threads, user and system, in clock ticks (fields 14 and
+    /// 15): the unit of `/proc/stat`, so the two compare without knowing the tick rate.
+    pub cpu_ticks: u64,
 }
 
 impl Stat {
@@ -71,6 +74,7 @@ pub fn parse_stat(text: &str) -> Option<Stat> {
         pgrp: rest.get(2)?.parse().ok()?,
         // Field 22 of the line; `rest` starts at field 3 (the state).
         start_ticks: rest.get(19)?.parse().ok()?,
+        cpu_ticks: rest.get(11)?.parse::<u64>().ok()? + rest.get(12)?.parse::<u64>().ok()?,
     })
 }
 
@@ -141,7 +145,7 @@ mod tests {
 
     #[test]
     fn a_stat_line_is_read_even_with_parentheses_in_the_name() {
-        let line = "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 90 0 0 0 0 0 0 0 20 0 1 0 \
+        let line = "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 90 0 0 0 7 5 0 0 20 0 1 0 \
                     123456 1 2 3\n";
         let got = parse_stat(line).unwrap();
         assert_eq!(got.pid, 4242);
@@ -149,6 +153,7 @@ mod tests {
         assert_eq!(got.state, 'S');
         assert_eq!((got.ppid, got.pgrp), (1, 4242));
         assert_eq!(got.start_ticks, 123_456);
+        assert_eq!(got.cpu_ticks, 7 + 5, "utime + stime");
         assert!(got.is_running());
         assert!(!Stat { state: 'Z', ..got }.is_running());
     }

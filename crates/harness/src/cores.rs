@@ -27,6 +27,26 @@ pub fn pin_to_core(i: usize) -> bool {
     core_for(i).is_some_and(core_affinity::set_for_current)
 }
 
+/// Pins another process to `core`: the thread `pid` names, which for a single-threaded
+/// process (a pool's worker) is all of it. Returns whether it worked. The benchmark uses it to
+/// put a worker on a core of its choosing, since a child inherits its parent thread's mask.
+pub fn pin_process(pid: u32, core: CoreId) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        let mut set = nix::sched::CpuSet::new();
+        let Ok(pid) = i32::try_from(pid) else {
+            return false;
+        };
+        set.set(core.id).is_ok()
+            && nix::sched::sched_setaffinity(nix::unistd::Pid::from_raw(pid), &set).is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (pid, core);
+        false
+    }
+}
+
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
@@ -45,6 +65,28 @@ mod tests {
         })
         .join()
         .unwrap();
+    }
+
+    #[test]
+    #[cfg(target_os = "linux")]
+    fn a_child_process_can_be_pinned_to_a_core() {
+        let Some(core) = core_for(1) else {
+            return; // the OS does not say which cores there are
+        };
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let pinned = pin_process(child.id(), core);
+        let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(pinned, "sched_setaffinity on our own child works");
+        let allowed = status
+            .lines()
+            .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
+            .map(str::trim);
+        assert_eq!(allowed, Some(core.id.to_string().as_str()), "{status}");
     }
 
     #[test]

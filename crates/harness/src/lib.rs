@@ -28,7 +28,7 @@ mod threads;
 #[cfg(loom)]
 pub mod model;
 
-pub use cores::{CoreId, core_for, pin_to_core};
+pub use cores::{CoreId, core_for, pin_process, pin_to_core};
 pub use threads::{each_thread, on_threads};
 
 // ANCHOR: config

@@ -15,6 +15,9 @@ pub const WORKER_ENV: &str = "LAB_WORKER";
 /// The environment variable in which the pool tells each worker its parent's pid, so the worker
 /// can tell whether that parent already died before it asked to die with it.
 pub const PARENT_ENV: &str = "LAB_WORKER_PARENT";
+/// The environment variable in which the pool tells each worker how long to spin for the next
+/// request before it blocks, in microseconds ([`crate::spin`]).
+pub const SPIN_ENV: &str = "LAB_WORKER_SPIN_US";
 
 /// How to start and run a pool.
 #[derive(Debug, Clone)]
@@ -33,11 +36,14 @@ pub struct PoolConfig {
     pub(crate) test_faults: bool,
     /// Test-only: the version the workers stamp on their replies.
     pub(crate) test_version: Option<u8>,
+    /// How long the parent and the workers look at a pipe before blocking on it.
+    pub(crate) spin: Duration,
 }
 
 impl PoolConfig {
     /// `workers` processes of the worker binary at `worker`. Defaults: no retry, a 60 s task
-    /// timeout, 10 s to start and answer the handshake.
+    /// timeout, 10 s to start and answer the handshake, and [`spin::DEFAULT`](crate::spin::DEFAULT)
+    /// of spinning on a pipe before blocking.
     pub fn new(worker: impl Into<PathBuf>, workers: usize) -> Self {
         PoolConfig {
             worker: worker.into(),
@@ -47,7 +53,16 @@ impl PoolConfig {
             retries: 0,
             test_faults: false,
             test_version: None,
+            spin: crate::spin::DEFAULT,
         }
+    }
+
+    /// Parent and workers look at a pipe for up to `d` before they block on it
+    /// ([`crate::spin`]); zero blocks at once, so every small task's round trip pays the
+    /// wake-up of a sleeping core twice (the benchmark suite measures both).
+    pub fn spin(mut self, d: Duration) -> Self {
+        self.spin = d;
+        self
     }
 
     /// A task that has not replied after `d` is a hung worker: it is killed and the task is lost.

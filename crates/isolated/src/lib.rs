@@ -21,6 +21,8 @@
 //! - [`jobs`]: what the lab does with a pool: the counter job, the article's E1 and E3; and
 //!   the counter job on threads, to compare with.
 //! - [`reduce`]: the collect-and-reduce bookkeeping, shared with the loom model.
+//! - [`spin`]: waiting on a pipe by looking for a while before blocking, so a small task's
+//!   round trip does not pay for waking a sleeping core twice.
 //! - [`TempSharedF64s`]: an `f64` array in shared memory, in a file with no name that it owns
 //!   (so nothing, not even SIGKILL, can leave it behind), that workers square in place.
 //! - [`locate`]: finding the worker binary.
@@ -40,6 +42,7 @@ pub mod locate;
 mod pool;
 pub mod protocol;
 pub mod reduce;
+pub mod spin;
 pub mod temp_shared;
 pub mod worker;
 

@@ -6,8 +6,9 @@
 //! nobody to race with. Isolation is what makes the non-thread-safe library safe to use in
 //! parallel: each worker process has its own copy of the global.
 
-use std::fs::OpenOptions;
+use std::fs::{File, OpenOptions};
 use std::io::{self, Read, Write};
+use std::os::fd::AsFd;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -20,6 +21,7 @@ use crate::codec;
 use crate::config::PARENT_ENV;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Op};
+use crate::spin::{self, SpinRead};
 
 /// Why a worker stopped serving.
 #[derive(Debug, thiserror::Error)]
@@ -61,8 +63,27 @@ pub fn main_stdio() -> i32 {
         eprintln!("lab-worker {}: {why}; exiting", std::process::id());
         return PARENT_GONE;
     }
-    let stdin = io::stdin().lock();
-    let stdout = io::stdout().lock();
+    // Our own buffer over stdin, so the wait for the next request can spin before it blocks
+    // (`crate::spin`): std's locked stdin has a buffer too, but no way to wait on it. Stdout
+    // unbuffered: `serve` writes each reply whole, in one `write(2)`, where std's line-buffered
+    // stdout would cut a binary frame at every byte 0x0A.
+    let pipes = io::stdin()
+        .as_fd()
+        .try_clone_to_owned()
+        .and_then(|i| Ok((i, io::stdout().as_fd().try_clone_to_owned()?)));
+    let (stdin, stdout) = match pipes {
+        Ok((i, o)) => (
+            io::BufReader::new(SpinRead::new(File::from(i), spin::from_env())),
+            File::from(o),
+        ),
+        Err(e) => {
+            eprintln!(
+                "lab-worker {}: cannot use stdin or stdout: {e}",
+                std::process::id()
+            );
+            return 1;
+        }
+    };
     match serve(stdin, stdout, WorkerOptions::from_env()) {
         Ok(()) => 0,
         Err(WorkerError::Frame(e)) => {

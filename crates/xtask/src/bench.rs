@@ -19,6 +19,7 @@ pub mod calls;
 pub mod counters;
 pub mod figures;
 pub mod machine;
+pub mod pipe;
 pub mod processes;
 pub mod python;
 pub mod report;

@@ -34,6 +34,9 @@ enum Cmd {
     /// test-all's last step: fails if a process or a shared-memory file of the run is left.
     #[command(hide = true)]
     Leftovers(xtask::leftovers::LeftoversArgs),
+    /// The benchmark's raw-pipe partner: echoes 8-byte messages until stdin closes.
+    #[command(hide = true)]
+    PipeEcho(xtask::bench::pipe::EchoArgs),
 }
 
 fn main() -> ExitCode {
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Cmd::BookCheck(args) => xtask::book::run(&args),
         Cmd::TestAll(args) => xtask::testall::run(&args),
         Cmd::Leftovers(args) => xtask::leftovers::run(&args),
+        Cmd::PipeEcho(args) => xtask::bench::pipe::echo(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

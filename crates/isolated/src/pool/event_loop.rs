@@ -10,7 +10,7 @@ use std::io;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
-use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use nix::poll::{PollFd, PollFlags, PollTimeout};
 
 use super::slot::{Busy, Failure, Job};
 use super::{Pool, RunOutcome};
@@ -182,8 +182,8 @@ impl Pool {
     }
 
     /// Waits up to `timeout` in `poll(2)` on every busy worker's reply pipe, and on its request
-    /// pipe while the request is still being written; returns the pipes that are ready (none
-    /// when a signal interrupted the wait).
+    /// pipe while the request is still being written, spinning first ([`crate::spin`]);
+    /// returns the pipes that are ready (none when a signal interrupted the wait).
     fn ready_pipes(&self, timeout: PollTimeout) -> Result<Vec<(usize, Pipe)>, PoolError> {
         let mut fds = Vec::new();
         let mut watched = Vec::new();
@@ -198,7 +198,7 @@ impl Pool {
                 watched.push((i, Pipe::Request));
             }
         }
-        match poll(&mut fds, timeout) {
+        match crate::spin::poll_spinning(&mut fds, self.cfg.spin, timeout) {
             Ok(_) => {}
             Err(Errno::EINTR) => return Ok(Vec::new()),
             Err(e) => return Err(PoolError::Io(e.into())),

@@ -19,7 +19,7 @@ use nix::sys::signal::{Signal, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
 use nix::unistd::Pid;
 
-use crate::config::{PARENT_ENV, PoolConfig};
+use crate::config::{PARENT_ENV, PoolConfig, SPIN_ENV};
 use crate::error::PoolError;
 use crate::fault_injection;
 use crate::protocol::{self, FrameError, HEADER_LEN, Header, Op};
@@ -103,7 +103,8 @@ impl Slot {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .process_group(0) // its own group: ending it ends whatever it started
-            .env(PARENT_ENV, std::process::id().to_string()); // checked: worker::die_with_parent
+            .env(PARENT_ENV, std::process::id().to_string()) // checked: worker::die_with_parent
+            .env(SPIN_ENV, cfg.spin.as_micros().to_string());
         // The test-only variables reach the worker only from a pool configured for fault tests.
         fault_injection::set_worker_env(&mut cmd, cfg.test_faults, cfg.test_version);
         let mut child = cmd.spawn().map_err(|source| match source.kind() {

@@ -8,8 +8,11 @@ use anyhow::Context;
 use isolated::jobs::count_on_threads;
 use isolated::{Pool, PoolConfig, Task, TempSharedF64s};
 
+use std::time::Duration;
+
 use super::Sizes;
 use super::arrays::{THREADS, memcpy_halves, rayon_square};
+use super::pipe::Partner;
 use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 
 /// The group name (table `processes.md`, figure `processes.svg`).
@@ -24,6 +27,80 @@ fn squares_in_process(n: i32) -> i128 {
 fn ms(id: &str, label: String, t: &[std::time::Duration], per: f64) -> anyhow::Result<Measurement> {
     Measurement::from_times(id, GROUP, label, "ms", false, t, |s| s * 1e3 / per)
 }
+
+/// Small-task round trips per timed run.
+const ROUND_TRIPS: usize = 200;
+
+// ANCHOR: round_trip
+/// Times one small task's round trip five ways, round-robin, from a thread pinned to one core:
+/// the pool with its worker pinned to the other core, spinning before it blocks (the default)
+/// and blocking at once; the pool with its worker on the parent's own core; and the raw pipe
+/// limit on the other core, spinning and blocking. Returns the runs of each, and whether the
+/// processes could be placed (two cores known); if not, everything ran unpinned.
+fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<Duration>>, bool)> {
+    let (here, there) = (harness::core_for(0), harness::core_for(1));
+    let placed = matches!((here, there), (Some(a), Some(b)) if a.id != b.id);
+    std::thread::scope(|s| {
+        // A pool lives on the thread that starts it (its workers die with that thread).
+        s.spawn(|| -> anyhow::Result<(Vec<Vec<Duration>>, bool)> {
+            if placed {
+                harness::pin_to_core(0); // children inherit this thread's core
+            }
+            let to_other_core = |pid: u32| {
+                if let (true, Some(core)) = (placed, there) {
+                    harness::pin_process(pid, core);
+                }
+            };
+            let spin = isolated::spin::DEFAULT;
+            let start = |spin| Pool::start(PoolConfig::new(worker, 1).spin(spin));
+            let mut spinning = start(spin)?;
+            let mut blocking = start(Duration::ZERO)?;
+            let mut same_core = start(Duration::ZERO)?;
+            spinning.worker_pids().into_iter().for_each(to_other_core);
+            blocking.worker_pids().into_iter().for_each(to_other_core);
+            let mut raw_spinning = Partner::start(spin)?;
+            let mut raw_blocking = Partner::start(Duration::ZERO)?;
+            to_other_core(raw_spinning.pid());
+            to_other_core(raw_blocking.pid());
+
+            let task = [Task::Count(1)];
+            let mut failed = None;
+            let mut tasks = |pool: &mut Pool| {
+                time(|| {
+                    for _ in 0..ROUND_TRIPS {
+                        if let Err(e) = pool.run(&task) {
+                            failed.get_or_insert(e);
+                        }
+                    }
+                })
+            };
+            let mut raw_failed = None;
+            let mut raw = |p: &mut Partner| {
+                p.round_trips(ROUND_TRIPS).unwrap_or_else(|e| {
+                    raw_failed.get_or_insert(e);
+                    Duration::ZERO
+                })
+            };
+            let t = sample_each(plan, 5, |variant| match variant {
+                0 => tasks(&mut spinning),
+                1 => tasks(&mut blocking),
+                2 => tasks(&mut same_core),
+                3 => raw(&mut raw_spinning),
+                _ => raw(&mut raw_blocking),
+            });
+            if let Some(e) = failed {
+                return Err(e).context("a round trip failed");
+            }
+            if let Some(e) = raw_failed {
+                return Err(e).context("a raw pipe round trip failed");
+            }
+            Ok((t, placed))
+        })
+        .join()
+        .map_err(|_| anyhow::anyhow!("the round-trip thread panicked"))?
+    })
+}
+// ANCHOR_END: round_trip
 
 /// Runs every process comparison with `THREADS` workers (one per core).
 pub fn run(
@@ -56,30 +133,86 @@ pub fn run(
         1.0,
     )?;
 
-    let mut single = Pool::start(PoolConfig::new(&worker, 1))?;
-    let k = 200;
-    let task = [Task::Count(1)];
-    let mut failed = None;
-    let t = sample(plan, || {
-        time(|| {
-            for _ in 0..k {
-                if let Err(e) = single.run(&task) {
-                    failed.get_or_insert(e);
-                }
-            }
-        })
-    });
-    if let Some(e) = failed {
-        return Err(e).context("a round trip failed");
-    }
-    drop(single);
+    let (t, placed) = round_trips(&worker, plan)?;
+    let [t_spin, t_block, t_same, t_raw_spin, t_raw_block]: [Vec<Duration>; 5] = t
+        .try_into()
+        .map_err(|_| anyhow::anyhow!("expected five variants"))?;
+    let k = ROUND_TRIPS;
+    let spin = isolated::spin::DEFAULT;
+    let us = spin.as_micros();
+    let (other, same) = if placed {
+        ("other core", "parent's core")
+    } else {
+        ("unpinned", "unpinned")
+    };
     let round_trip = ms(
         "proc_round_trip",
-        "one small task's round trip over the pipes (8 bytes out, 16 back)".into(),
-        &t,
+        format!("small task round trip (8 B out, 16 back), {other}, {us} µs spin"),
+        &t_spin,
         k as f64,
     )?;
-    out.extend([startup, round_trip]);
+    let round_trip_blocking = ms(
+        "proc_round_trip_blocking",
+        format!("small task round trip, {other}, blocking"),
+        &t_block,
+        k as f64,
+    )?;
+    let round_trip_same_core = ms(
+        "proc_round_trip_same_core",
+        format!("small task round trip, {same}, blocking"),
+        &t_same,
+        k as f64,
+    )?;
+    let raw_spin = ms(
+        "proc_raw_pipe",
+        format!("raw pipe round trip (8 B), {other}, {us} µs spin (limit)"),
+        &t_raw_spin,
+        k as f64,
+    )?;
+    let raw_block = ms(
+        "proc_raw_pipe_blocking",
+        format!("raw pipe round trip (8 B), {other}, blocking"),
+        &t_raw_block,
+        k as f64,
+    )?;
+    ratios.push(
+        ratio(
+            "proc_round_trip_target_10us",
+            "10 µs ÷ a small task's round trip (≥ 1: it takes ≤ 10 µs)",
+            &Measurement::new("ten_us", GROUP, "10 µs", "ms", false, vec![0.010])?,
+            &round_trip,
+        )
+        .target("≤ 10 µs per small task", 1.0),
+    );
+    ratios.push(
+        ratio(
+            "proc_round_trip_vs_raw_pipe",
+            "raw pipe round trip ÷ the pool's (≥ 0.5: within 2x of the limit)",
+            &raw_spin,
+            &round_trip,
+        )
+        .target("within 2x of a raw pipe round trip", 0.5),
+    );
+    ratios.push(ratio(
+        "proc_round_trip_spin_gain",
+        "blocking round trip ÷ spinning round trip (the wake-ups a spin saves)",
+        &round_trip_blocking,
+        &round_trip,
+    ));
+    ratios.push(ratio(
+        "proc_round_trip_other_vs_same_core",
+        "blocking round trip, worker on the other core ÷ on the parent's core",
+        &round_trip_blocking,
+        &round_trip_same_core,
+    ));
+    out.extend([
+        startup,
+        round_trip,
+        round_trip_blocking,
+        round_trip_same_core,
+        raw_spin,
+        raw_block,
+    ]);
 
     let mut pool = Pool::start(PoolConfig::new(&worker, w))?;
 

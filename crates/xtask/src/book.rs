@@ -4,8 +4,8 @@
 //! chapters to `mdbook/screenshots/` for review.
 //!
 //! The checks, in the order they run:
-//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, no pasted
-//!   code blocks;
+//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, none
+//!   points at a file a student edits, no pasted code blocks;
 //! - [`claims`]: the claims ledger, against the workspace it describes;
 //! - [`html`]: the links and images of the built HTML;
 //! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
@@ -82,6 +82,16 @@ fn check(book: &Book) -> anyhow::Result<()> {
     note(
         "includes and named anchors resolve",
         source::check_includes(&book.src),
+    );
+    note(
+        "no include points at a file a student edits",
+        match source::student_files(&book.root) {
+            Ok(files) => source::check_no_student_files(&book.src, &files),
+            Err(e) => vec![Problem {
+                place: lesson_table::TABLE.into(),
+                message: format!("cannot read the lesson table: {e}"),
+            }],
+        },
     );
     note(
         "no pasted code blocks",

@@ -1,6 +1,7 @@
 //! The book's shape, as a student meets it: fewer than 1,500 words of prose stand before
 //! lesson 1, and every listing in a lesson chapter is under 20 lines (so the paragraph after it
-//! can walk through it line by line). The checks live in `xtask::book::shape`, and
+//! can walk through it line by line); every SVG is XML with a viewBox, legible, and shown by a
+//! chapter. The checks live in `xtask::book::shape`, and
 //! `cargo xtask book-check` runs them too.
 //!
 //! Run: `cargo test -p workspace-tests --test book_shape`.
@@ -40,6 +41,28 @@ fn every_lesson_listing_is_under_20_lines() {
     assert!(
         problems.is_empty(),
         "{} long listing(s):\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .map(|p| format!("  - mdbook/src/{p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn every_svg_is_well_formed_legible_and_shown_by_a_chapter() {
+    let src = lab::workspace_root().join("mdbook/src");
+    let svgs = xtask::book::pictures::svg_files(&src);
+    assert!(
+        svgs.iter().filter(|p| p.starts_with("pictures")).count() >= 4,
+        "the lessons' pictures are missing: {svgs:?}"
+    );
+    let summary = std::fs::read_to_string(src.join("SUMMARY.md")).expect("SUMMARY.md");
+    let problems = xtask::book::pictures::check(&src, &lab::book::summary_chapters(&summary));
+    assert!(
+        problems.is_empty(),
+        "{} picture problem(s):\n{}",
         problems.len(),
         problems
             .iter()

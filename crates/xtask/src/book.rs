@@ -7,6 +7,7 @@
 //! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, none
 //!   points at a file a student edits, no pasted code blocks;
 //! - [`shape`]: fewer than 1,500 words before lesson 1, lesson listings under 20 lines;
+//! - [`pictures`]: every SVG is XML with a viewBox, legible, and shown by a chapter;
 //! - [`claims`]: the claims ledger, against the workspace it describes;
 //! - [`html`]: the links and images of the built HTML;
 //! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
@@ -14,6 +15,7 @@
 pub mod browser;
 pub mod claims;
 pub mod html;
+pub mod pictures;
 pub mod server;
 pub mod shape;
 pub mod source;
@@ -114,6 +116,10 @@ fn check(book: &Book) -> anyhow::Result<()> {
             shape::MAX_LESSON_LISTING_LINES
         ),
         shape::check_lesson_listings(&book.src),
+    );
+    note(
+        "SVG pictures: XML, viewBox, legible text, shown by a chapter",
+        pictures::check(&book.src, &book.chapters()?),
     );
     let (rows, claims_problems) = claims::check(&book.root, &book.src);
     note(

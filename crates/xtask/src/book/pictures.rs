@@ -1,7 +1,7 @@
 //! The book's SVG files: every one is well-formed XML with a `viewBox` (so it scales to the
 //! column instead of being cropped), and a chapter shows it (an SVG nobody shows is stale).
-//! The lessons' hand-written pictures (in `pictures/`) must also keep their text legible: at most [`BOOK_COLUMN_PX`] wide, every `font-size` renders at
-//! [`MIN_TEXT_PX`] or more. The browser check already fails on an image that does not load.
+//! The hand-written pictures (in `pictures/`) must also keep their text legible: shown at most
+//! [`BOOK_COLUMN_PX`] wide, every `font-size` renders at [`MIN_TEXT_PX`] or more. The browser check already fails on an image that does not load.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -18,7 +18,7 @@ pub const BOOK_COLUMN_PX: f64 = 750.0;
 /// The smallest text a hand-written picture may render at book width.
 pub const MIN_TEXT_PX: f64 = 14.0;
 /// The folders of hand-written pictures whose text size is checked. Not `figures/` (generated
-/// by the benchmark command) and not yet `images/`, whose two older drawings use 11–13 px text
+/// by the benchmark command) and not yet `images/`, whose older drawing uses 11–14 px text
 /// at a width above the column's.
 pub const HAND_WRITTEN: &[&str] = &["pictures"];
 

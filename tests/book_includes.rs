@@ -48,3 +48,48 @@ fn no_markdown_code_block_is_pasted_code() {
         report(&problems)
     );
 }
+
+#[test]
+fn no_book_include_points_at_a_file_a_student_edits() {
+    // The student-edited files come from the lesson table, so a new lesson is covered the day
+    // it is added to lessons/lessons.toml.
+    let root = lab::workspace_root();
+    let student = source::student_files(&root).expect("the lesson table reads");
+    assert_eq!(
+        student.len(),
+        lesson_table::all().len(),
+        "one exercise per lesson"
+    );
+    let problems = source::check_no_student_files(&root.join("mdbook/src"), &student);
+    assert!(
+        problems.is_empty(),
+        "{} include(s) of a student's working file:\n{}",
+        problems.len(),
+        report(&problems)
+    );
+}
+
+#[test]
+fn an_include_of_a_students_exercise_is_caught() {
+    // The same check over a copy of a chapter that includes a lesson's src/exercise.rs (the
+    // include this test exists to keep out) and its shipped copy: only the first is reported.
+    let root = lab::workspace_root();
+    let student = source::student_files(&root).expect("the lesson table reads");
+    let lesson = &lesson_table::all()[0];
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("lessons");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    let lesson_dir = root.join(&lesson.dir);
+    std::fs::write(
+        src.join("ch.md"),
+        format!(
+            "{{{{#include {d}/src/../src/exercise.rs:x}}}}\n\
+             {{{{#include {d}/shipped/exercise.rs:x}}}}\n",
+            d = lesson_dir.display()
+        ),
+    )
+    .expect("write chapter");
+    let problems = source::check_no_student_files(dir.path(), &student);
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert_eq!(problems[0].place, "lessons/ch.md:1");
+}

@@ -4,7 +4,10 @@
 //! (`mdbook/src/ledger/<area>.md`). This test fails when a fragment is malformed or not included,
 //! when a row's witness (`test:<package>::<fn>`, `bench:<id>`, `file:<path>`) does not exist,
 //! when a row's command names a package or test target that does not exist, or when a required
-//! claim (S1–S6, M1–M6 and every kernel's safety claim) has no row.
+//! claim (S1–S6, M1–M6 and every kernel's safety claim) has no row, when the rows are not sorted
+//! by ID (the article's S, M and E first, then the others by prefix) or the first row of an ID
+//! does not carry its anchor (`<a id="s1"></a>S1`), and when a chapter links to
+//! `claims.md#<anchor>` that no row carries.
 //!
 //! Run: `cargo test -p workspace-tests --test ledger`.
 
@@ -68,4 +71,37 @@ fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
         !text.iter().any(|p| p.contains("required claim S1 ")),
         "S1 has a row: {text:#?}"
     );
+}
+
+#[test]
+fn the_ledger_check_fails_on_rows_out_of_order_a_missing_anchor_and_a_dead_link() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
+    std::fs::write(
+        src.join("claims.md"),
+        "| ID | claim | witnesses | rerun |\n| --- | --- | --- | --- |\n{{#include ledger/x.md}}\n",
+    )
+    .expect("write claims.md");
+    std::fs::write(
+        src.join("ledger/x.md"),
+        "| <a id=\"s2\"></a>S2 | a claim | `file:Cargo.toml` | `cargo test -p ffi` |\n\
+         | S1 | a claim | `file:Cargo.toml` | `cargo test -p ffi` |\n",
+    )
+    .expect("write fragment");
+    std::fs::write(
+        src.join("ch.md"),
+        "See [S2](claims.md#s2) and [S9](claims.md#s9).\n",
+    )
+    .expect("write chapter");
+    let (_, problems) = claims::check(&lab::workspace_root(), &src);
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    let has = |needle: &str| text.iter().any(|p| p.contains(needle));
+    assert!(has("ledger/x.md:2: S1 comes after S2"), "{text:#?}");
+    assert!(
+        has("the first S1 row must open with its anchor"),
+        "{text:#?}"
+    );
+    assert!(has("ch.md:1: `claims.md#s9`"), "{text:#?}");
+    assert!(!has("`claims.md#s2`"), "s2 exists: {text:#?}");
 }

@@ -24,13 +24,16 @@ use loom::sync::atomic::{AtomicU64, Ordering};
 use loom::thread;
 
 // ANCHOR: racy_model
+// ANCHOR: racy_model_type
 /// A loom model of C's racy global counter and its `lab_racy_increment`: a load, then a store,
 /// with no lock between them, so another thread may come between the two.
 #[derive(Debug, Default)]
 pub struct RacyModel {
     value: AtomicU64,
 }
+// ANCHOR_END: racy_model_type
 
+// ANCHOR: racy_model_impl
 impl RacyModel {
     /// A fresh model counter at 0.
     pub fn new() -> Self {
@@ -50,6 +53,7 @@ impl RacyModel {
         self.value.load(Ordering::Relaxed)
     }
 }
+// ANCHOR_END: racy_model_impl
 // ANCHOR_END: racy_model
 
 // ANCHOR: racy_counter_model

@@ -4,8 +4,10 @@
 //! chapters to `mdbook/screenshots/` for review.
 //!
 //! The checks, in the order they run:
-//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, no pasted
-//!   code blocks;
+//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, none
+//!   points at a file a student edits, no pasted code blocks;
+//! - [`shape`]: fewer than 1,500 words before lesson 1, lesson listings under 20 lines;
+//! - [`pictures`]: every SVG is XML with a viewBox, legible, and shown by a chapter;
 //! - [`claims`]: the claims ledger, against the workspace it describes;
 //! - [`html`]: the links and images of the built HTML;
 //! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
@@ -13,7 +15,9 @@
 pub mod browser;
 pub mod claims;
 pub mod html;
+pub mod pictures;
 pub mod server;
+pub mod shape;
 pub mod source;
 
 use std::fs;
@@ -84,8 +88,38 @@ fn check(book: &Book) -> anyhow::Result<()> {
         source::check_includes(&book.src),
     );
     note(
+        "no include points at a file a student edits",
+        match source::student_files(&book.root) {
+            Ok(files) => source::check_no_student_files(&book.src, &files),
+            Err(e) => vec![Problem {
+                place: lesson_table::TABLE.into(),
+                message: format!("cannot read the lesson table: {e}"),
+            }],
+        },
+    );
+    note(
         "no pasted code blocks",
         source::check_no_pasted_code(&book.src),
+    );
+    let (words, words_problems) = shape::check_words_before_lesson_1(&book.root, &book.src);
+    note(
+        &format!(
+            "prose before lesson 1 ({} words, limit {})",
+            words.map_or("?".into(), |w| w.to_string()),
+            shape::MAX_WORDS_BEFORE_LESSON_1
+        ),
+        words_problems,
+    );
+    note(
+        &format!(
+            "lesson listings under {} lines",
+            shape::MAX_LESSON_LISTING_LINES
+        ),
+        shape::check_lesson_listings(&book.src),
+    );
+    note(
+        "SVG pictures: XML, viewBox, legible text, shown by a chapter",
+        pictures::check(&book.src, &book.chapters()?),
     );
     let (rows, claims_problems) = claims::check(&book.root, &book.src);
     note(

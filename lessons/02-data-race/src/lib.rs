@@ -61,12 +61,15 @@ impl Counter for RacyModel {
 }
 
 // ANCHOR: locked_model
+// ANCHOR: locked_model_type
 /// A loom model of C's `lab_locked_increment`: the same read-modify-write inside a mutex.
 #[derive(Debug, Default)]
 pub struct LockedModel {
     value: loom::sync::Mutex<u64>,
 }
+// ANCHOR_END: locked_model_type
 
+// ANCHOR: locked_model_impl
 impl Counter for LockedModel {
     fn increment(&self) {
         *self
@@ -81,4 +84,5 @@ impl Counter for LockedModel {
             .expect("no thread panics while holding the lock")
     }
 }
+// ANCHOR_END: locked_model_impl
 // ANCHOR_END: locked_model

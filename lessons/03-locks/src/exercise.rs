@@ -9,6 +9,7 @@ use super::sync::Mutex;
 use super::sync::atomic::{AtomicU64, Ordering};
 
 // ANCHOR: c_side
+// ANCHOR: c_side_type
 /// `counter.c`'s locked family, written in Rust: a plain global (`value`, loaded and stored
 /// like C's `locked_counter`) and a separate lock (`lock`, like C's `locked_mutex`) that
 /// protects it only if every access takes it. That is how a C library locks: by convention.
@@ -17,6 +18,7 @@ pub struct CSideLock {
     value: AtomicU64,
     lock: Mutex<()>,
 }
+// ANCHOR_END: c_side_type
 
 impl CSideLock {
     /// A counter at 0.
@@ -27,6 +29,7 @@ impl CSideLock {
         }
     }
 
+    // ANCHOR: c_side_increment
     /// Adds one, like `lab_locked_increment`.
     pub fn increment(&self) {
         // TODO: nothing stops another thread between this load and this store. Take
@@ -35,7 +38,9 @@ impl CSideLock {
         let seen = self.value.load(Ordering::Relaxed);
         self.value.store(seen + 1, Ordering::Relaxed);
     }
+    // ANCHOR_END: c_side_increment
 
+    // ANCHOR: c_side_get
     /// Reads the counter under the lock, like `lab_locked_get`.
     pub fn get(&self) -> u64 {
         let _guard = self
@@ -44,6 +49,7 @@ impl CSideLock {
             .expect("a thread panicked while holding the lock");
         self.value.load(Ordering::Relaxed)
     }
+    // ANCHOR_END: c_side_get
 }
 // ANCHOR_END: c_side
 
@@ -54,12 +60,14 @@ impl Default for CSideLock {
 }
 
 // ANCHOR: library_lock
+// ANCHOR: library_lock_type
 /// The self-made global lock: ONE Rust mutex around a whole C library that is not
 /// thread-safe. Every call from every thread waits for it: an interpreter lock you built.
 #[derive(Debug)]
 pub struct LibraryLock {
     lib: Mutex<Racy>,
 }
+// ANCHOR_END: library_lock_type
 
 impl LibraryLock {
     /// Puts the library behind the lock. From now on the lock is the only way to reach it.
@@ -69,6 +77,7 @@ impl LibraryLock {
         }
     }
 
+    // ANCHOR: library_lock_calls
     /// One increment of the library's counter.
     pub fn increment(&self) {
         // TODO: lock `self.lib` and call `increment()` on the library through the guard.
@@ -83,5 +92,6 @@ impl LibraryLock {
             .expect("a thread panicked while holding the lock")
             .get()
     }
+    // ANCHOR_END: library_lock_calls
 }
 // ANCHOR_END: library_lock

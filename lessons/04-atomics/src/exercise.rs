@@ -6,11 +6,13 @@
 use super::sync::atomic::{AtomicU64, Ordering};
 
 // ANCHOR: atomic_counter
+// ANCHOR: atomic_counter_type
 /// One counter that every thread increments, like C's `lab_atomic_increment`.
 #[derive(Debug)]
 pub struct AtomicCounter {
     value: AtomicU64,
 }
+// ANCHOR_END: atomic_counter_type
 
 impl AtomicCounter {
     /// A counter at 0.
@@ -20,6 +22,7 @@ impl AtomicCounter {
         }
     }
 
+    // ANCHOR: atomic_counter_increment
     /// Adds one, from any thread.
     pub fn increment(&self) {
         // TODO: an atomic load and an atomic store are two indivisible steps, not one: another
@@ -29,6 +32,7 @@ impl AtomicCounter {
         let seen = self.value.load(Ordering::Relaxed);
         self.value.store(seen + 1, Ordering::Relaxed);
     }
+    // ANCHOR_END: atomic_counter_increment
 
     /// Reads the counter.
     pub fn get(&self) -> u64 {
@@ -56,13 +60,16 @@ pub struct Slot {
 // ANCHOR_END: slot
 
 // ANCHOR: shards
+// ANCHOR: shards_type
 /// Per-thread counters, reduced at the end: no two threads ever write the same slot.
 #[derive(Debug)]
 pub struct Shards {
     slots: Vec<Slot>,
 }
+// ANCHOR_END: shards_type
 
 impl Shards {
+    // ANCHOR: shards_new
     /// `n` slots at 0.
     pub fn new(n: usize) -> Self {
         Shards {
@@ -73,12 +80,14 @@ impl Shards {
                 .collect(),
         }
     }
+    // ANCHOR_END: shards_new
 
     /// The slots, in order (the tests check where they sit in memory).
     pub fn slots(&self) -> &[Slot] {
         &self.slots
     }
 
+    // ANCHOR: shards_calls
     /// Thread `shard` adds one to its own slot. Nobody else writes it, so `Relaxed` is enough.
     pub fn increment(&self, shard: usize) {
         self.slots[shard].count.fetch_add(1, Ordering::Relaxed);
@@ -91,5 +100,6 @@ impl Shards {
             .map(|s| s.count.load(Ordering::Relaxed))
             .sum()
     }
+    // ANCHOR_END: shards_calls
 }
 // ANCHOR_END: shards

@@ -24,6 +24,7 @@ pub fn decode_reply(bytes: &[u8]) -> Result<u64, Fault> {
 // ANCHOR_END: decode_reply
 
 // ANCHOR: count_in_processes
+// ANCHOR: count_in_processes_spawn
 /// Starts one worker process per job, all at once, waits for every one of them, and returns
 /// the sum of their counts, or the first fault.
 pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
@@ -32,6 +33,8 @@ pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
         .map(|job| job.command(worker).spawn())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Fault::Spawn(format!("{}: {e}", worker.display())))?;
+    // ANCHOR_END: count_in_processes_spawn
+    // ANCHOR: count_in_processes_collect
     let mut total: u64 = 0;
     for child in children {
         let output = child
@@ -44,6 +47,7 @@ pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
     }
     Ok(total)
 }
+// ANCHOR_END: count_in_processes_collect
 // ANCHOR_END: count_in_processes
 
 // ANCHOR: count_with_pool

@@ -7,6 +7,7 @@
 use crate::c;
 
 // ANCHOR: square_parallel
+// ANCHOR: square_parallel_signature
 /// `out[i] = input[i]²`, in chunks of `chunk` elements (the last one may be shorter), each
 /// chunk squared by ONE call into C, the chunks spread over rayon's threads.
 /// `chunk` must be at least 1.
@@ -15,6 +16,8 @@ pub fn square_parallel(
     out: &mut [f64],
     chunk: usize,
 ) -> Result<(), ffi::LengthMismatch> {
+    // ANCHOR_END: square_parallel_signature
+    // ANCHOR: square_parallel_body
     // TODO 1: zip stops at the shorter slice, so different lengths would silently leave part
     // of `out` unwritten. Return `Err(ffi::LengthMismatch { input: .., output: .. })` first.
     //
@@ -27,4 +30,5 @@ pub fn square_parallel(
     }
     Ok(())
 }
+// ANCHOR_END: square_parallel_body
 // ANCHOR_END: square_parallel

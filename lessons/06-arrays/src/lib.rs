@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 // ANCHOR: c_facade
+// ANCHOR: c_facade_call
 /// `ffi::square_array`, counted.
 pub mod c {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -25,7 +26,9 @@ pub mod c {
         }
         ffi::square_array(input, out)
     }
+    // ANCHOR_END: c_facade_call
 
+    // ANCHOR: c_facade_counts
     /// Calls into C since the last [`reset`].
     pub fn calls() -> usize {
         CALLS.load(Ordering::Relaxed)
@@ -41,6 +44,7 @@ pub mod c {
         CALLS.store(0, Ordering::Relaxed);
         OUTSIDE_POOL.store(0, Ordering::Relaxed);
     }
+    // ANCHOR_END: c_facade_counts
 }
 // ANCHOR_END: c_facade
 

@@ -15,17 +15,21 @@ use std::sync::atomic::Ordering;
 use loom::sync::atomic::AtomicU64;
 
 // ANCHOR: kernels
+// ANCHOR: ids_trait
 /// Something that hands out ids; every id must be handed out once.
 pub trait IdSource: Send + Sync + 'static {
     /// The next id.
     fn next_id(&self) -> u64;
 }
+// ANCHOR_END: ids_trait
 
+// ANCHOR: load_store_type
 /// The C line `return next++;` modelled for loom: a load, then a store.
 #[derive(Debug)]
 pub struct LoadStoreIds {
     next: AtomicU64,
 }
+// ANCHOR_END: load_store_type
 
 impl LoadStoreIds {
     /// Ids from 0.
@@ -36,6 +40,7 @@ impl LoadStoreIds {
     }
 }
 
+// ANCHOR: load_store_next
 impl IdSource for LoadStoreIds {
     fn next_id(&self) -> u64 {
         let id = self.next.load(Ordering::Relaxed);
@@ -43,12 +48,15 @@ impl IdSource for LoadStoreIds {
         id
     }
 }
+// ANCHOR_END: load_store_next
 
+// ANCHOR: fetch_add_type
 /// The fix, as C11 would write it: `return atomic_fetch_add(&next, 1);`.
 #[derive(Debug)]
 pub struct FetchAddIds {
     next: AtomicU64,
 }
+// ANCHOR_END: fetch_add_type
 
 impl FetchAddIds {
     /// Ids from 0.
@@ -59,11 +67,13 @@ impl FetchAddIds {
     }
 }
 
+// ANCHOR: fetch_add_next
 impl IdSource for FetchAddIds {
     fn next_id(&self) -> u64 {
         self.next.fetch_add(1, Ordering::Relaxed)
     }
 }
+// ANCHOR_END: fetch_add_next
 // ANCHOR_END: kernels
 
 impl Default for LoadStoreIds {

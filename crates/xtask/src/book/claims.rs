@@ -7,7 +7,10 @@
 //!
 //! [`check`] fails (returns problems) when `claims.md` is not that one table, when a fragment is
 //! malformed or not included, when a witness does not exist, when a command names a package or
-//! test target that does not exist, or when a required claim has no row. The parts:
+//! test target that does not exist, when a required claim has no row, when the rows (in the
+//! order claims.md includes them) are not sorted by ID ([`order_key`]), or when the first row of
+//! an ID does not open with its anchor (`<a id="s1"></a>S1`, see [`anchor_of`]) or a later row
+//! repeats it. The parts:
 //! - [`rows`]: a fragment's lines, read as the table rows they become;
 //! - [`witnesses`]: whether what a row names exists.
 
@@ -47,6 +50,96 @@ pub const REQUIRED_IDS: &[&str] = &[
     "K-sharded",
     "K-isolated",
 ];
+
+/// Where an ID sorts in the ledger: the article's claims `S1`–`S6`, the corrections `M1`–`M6`
+/// and its examples `E1`–`E3` first, by number; then every other ID by its text, which groups
+/// them by prefix (`B-`, `F-`, `K-`, `L-`, `P-`).
+pub fn order_key(id: &str) -> (u8, u32, String) {
+    for (rank, prefix) in ["S", "M", "E"].iter().enumerate() {
+        if let Some(n) = id.strip_prefix(prefix).and_then(|n| n.parse::<u32>().ok()) {
+            return (u8::try_from(rank).unwrap_or(u8::MAX), n, String::new());
+        }
+    }
+    (3, 0, id.to_string())
+}
+
+/// The anchor an ID's first row carries, and chapters link to: `S1` → `s1`, `K-racy` → `k-racy`.
+pub fn anchor_of(id: &str) -> String {
+    id.to_lowercase()
+}
+
+/// Checks that `rows` (in page order) are sorted by [`order_key`], so the rows of one ID stand
+/// together, and that exactly the first row of each ID carries its anchor.
+pub fn check_order_and_anchors(rows: &[Row]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut previous: Option<&Row> = None;
+    for row in rows {
+        let first = previous.is_none_or(|p| p.id != row.id);
+        if let Some(p) = previous
+            && order_key(&p.id) > order_key(&row.id)
+        {
+            problems.push(Problem {
+                place: row.place.clone(),
+                message: format!(
+                    "{} comes after {} ({}): the ledger is sorted by ID (S1–S6, M1–M6, E1–E3, \
+                     then the others by ID), with the rows of one ID together",
+                    row.id, p.id, p.place
+                ),
+            });
+        }
+        let want = anchor_of(&row.id);
+        match (&row.anchor, first) {
+            (Some(a), true) if *a == want => {}
+            (None, false) => {}
+            (_, true) => problems.push(Problem {
+                place: row.place.clone(),
+                message: format!(
+                    "the first {} row must open with its anchor: `| <a id=\"{want}\"></a>{} |`",
+                    row.id, row.id
+                ),
+            }),
+            (Some(_), false) => problems.push(Problem {
+                place: row.place.clone(),
+                message: format!(
+                    "only the first {} row carries the anchor: write `| {} |` here",
+                    row.id, row.id
+                ),
+            }),
+        }
+        previous = Some(row);
+    }
+    problems
+}
+
+/// Checks every link into the ledger (`claims.md#<anchor>`) in the Markdown under `book_src`:
+/// the anchor must be one that a row carries. (The built HTML is checked again by the link
+/// check; this one needs no mdbook.)
+pub fn check_links(book_src: &Path, rows: &[Row]) -> Vec<Problem> {
+    let anchors: BTreeSet<&str> = rows.iter().filter_map(|r| r.anchor.as_deref()).collect();
+    let mut problems = Vec::new();
+    for md in source::markdown_files(book_src) {
+        let text = fs::read_to_string(&md).unwrap_or_default();
+        let shown = md
+            .strip_prefix(book_src)
+            .unwrap_or(&md)
+            .display()
+            .to_string();
+        for (at, _) in text.match_indices("claims.md#") {
+            let rest = &text[at + "claims.md#".len()..];
+            let anchor: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            if !anchors.contains(anchor.as_str()) {
+                problems.push(Problem {
+                    place: format!("{shown}:{}", line_at(&text, at)),
+                    message: format!("`claims.md#{anchor}`: no ledger row carries this anchor"),
+                });
+            }
+        }
+    }
+    problems
+}
 
 /// The columns of the ledger table.
 const COLUMNS: usize = 4;
@@ -245,6 +338,8 @@ pub fn check(root: &Path, book_src: &Path) -> (Vec<Row>, Vec<Problem>) {
         }
         rows.extend(rs);
     }
+    problems.extend(check_order_and_anchors(&rows));
+    problems.extend(check_links(book_src, &rows));
     for id in REQUIRED_IDS {
         if !rows.iter().any(|r| r.id == *id) {
             problems.push(Problem {
@@ -266,6 +361,85 @@ mod tests {
         let mut problems = Vec::new();
         let included = check_claims_md(claims, &mut problems);
         (included, problems.iter().map(ToString::to_string).collect())
+    }
+
+    fn row(id: &str, anchor: Option<&str>) -> Row {
+        Row {
+            place: format!("f.md:{id}"),
+            id: id.into(),
+            anchor: anchor.map(Into::into),
+            claim: "c".into(),
+            witnesses: vec!["file:x".into()],
+            commands: vec!["cargo test".into()],
+        }
+    }
+
+    #[test]
+    fn ids_sort_article_first_then_by_prefix() {
+        let mut ids = vec![
+            "P-call",
+            "M2",
+            "K-racy",
+            "S10",
+            "E1",
+            "S2",
+            "B-listings",
+            "M1",
+        ];
+        ids.sort_by_key(|id| order_key(id));
+        assert_eq!(
+            ids,
+            vec![
+                "S2",
+                "S10",
+                "M1",
+                "M2",
+                "E1",
+                "B-listings",
+                "K-racy",
+                "P-call"
+            ]
+        );
+    }
+
+    #[test]
+    fn rows_out_of_order_or_without_their_anchor_are_reported() {
+        let good = [
+            row("S1", Some("s1")),
+            row("S2", Some("s2")),
+            row("S2", None),
+            row("K-racy", Some("k-racy")),
+        ];
+        assert_eq!(check_order_and_anchors(&good), vec![]);
+
+        let text = |rows: &[Row]| -> Vec<String> {
+            check_order_and_anchors(rows)
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        };
+        let out_of_order = text(&[row("S2", Some("s2")), row("S1", Some("s1"))]);
+        assert_eq!(out_of_order.len(), 1, "{out_of_order:#?}");
+        assert!(out_of_order[0].starts_with("f.md:S1: S1 comes after S2"));
+        // An ID split in two: its second block starts without the anchor and is out of order.
+        let split = text(&[
+            row("S1", Some("s1")),
+            row("S2", Some("s2")),
+            row("S1", None),
+        ]);
+        assert_eq!(split.len(), 2, "{split:#?}");
+        let no_anchor = text(&[row("S1", None)]);
+        assert!(
+            no_anchor[0].contains("must open with its anchor"),
+            "{no_anchor:?}"
+        );
+        let wrong = text(&[row("S1", Some("S1"))]);
+        assert!(wrong[0].contains("<a id=\"s1\"></a>S1"), "{wrong:?}");
+        let repeated = text(&[row("S1", Some("s1")), row("S1", Some("s1"))]);
+        assert!(
+            repeated[0].contains("only the first S1 row"),
+            "{repeated:?}"
+        );
     }
 
     #[test]

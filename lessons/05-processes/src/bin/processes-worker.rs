@@ -10,6 +10,7 @@ use std::io::Write;
 use processes::{MAGIC, REPLY_LEN};
 
 // ANCHOR: worker
+// ANCHOR: worker_args
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: u64 = match args.next().and_then(|a| a.parse().ok()) {
@@ -20,12 +21,16 @@ fn main() {
         }
     };
     let fault = args.next();
+    // ANCHOR_END: worker_args
+    // ANCHOR: worker_count
     // This process's own copy of the C global: no other process can touch it.
     let counter = ffi::RacyCounter::take().expect("one thread, one handle");
     counter.reset();
     for _ in 0..n {
         counter.increment();
     }
+    // ANCHOR_END: worker_count
+    // ANCHOR: worker_reply
     let mut reply = Vec::with_capacity(REPLY_LEN);
     reply.extend_from_slice(&MAGIC);
     reply.extend_from_slice(&counter.get().to_le_bytes());
@@ -43,4 +48,5 @@ fn main() {
         std::process::exit(3);
     }
 }
+// ANCHOR_END: worker_reply
 // ANCHOR_END: worker

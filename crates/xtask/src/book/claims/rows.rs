@@ -27,6 +27,9 @@ pub struct Row {
     pub place: String,
     /// `S1`, `K-racy`, ...
     pub id: String,
+    /// The anchor the ID cell opens with (`<a id="s1"></a>S1`), if any: the first row of each
+    /// ID carries it, so chapters can link to `claims.md#s1`.
+    pub anchor: Option<String>,
     /// The claim in plain words.
     pub claim: String,
     /// The code spans of the witnesses column.
@@ -79,6 +82,15 @@ fn header_cells(line: &str, n: usize) -> Option<Vec<Cell>> {
     (in_head && cells.len() == n).then_some(cells)
 }
 
+/// The ID cell `<a id="s1"></a>S1` as its anchor and its ID; a cell without one is all ID.
+pub fn split_anchor(cell: &str) -> (Option<String>, String) {
+    cell.strip_prefix("<a id=\"")
+        .and_then(|rest| rest.split_once("\"></a>"))
+        .map_or((None, cell.to_string()), |(anchor, id)| {
+            (Some(anchor.to_string()), id.trim().to_string())
+        })
+}
+
 /// Parses one fragment. Malformed lines become problems; good lines become rows.
 pub fn parse_fragment(name: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
     let mut rows = Vec::new();
@@ -122,9 +134,11 @@ pub fn parse_fragment(name: &str, text: &str) -> (Vec<Row>, Vec<Problem>) {
         }
         let [id, claim, witnesses, commands] = <[Cell; 4]>::try_from(cs)
             .unwrap_or_else(|_| unreachable!("four cells were counted above"));
+        let (anchor, id) = split_anchor(&id.source);
         let row = Row {
             place: place.clone(),
-            id: id.source,
+            id,
+            anchor,
             claim: claim.source,
             witnesses: witnesses.code,
             commands: commands.code,
@@ -190,6 +204,24 @@ mod tests {
         assert!(msgs[2].contains("header rule"));
         assert!(msgs[3].starts_with("f.md:5: 3 columns"));
         assert!(msgs[4].starts_with("f.md:6: no witness"));
+    }
+
+    #[test]
+    fn an_id_cell_may_open_with_its_anchor() {
+        assert_eq!(
+            split_anchor("<a id=\"k-racy\"></a>K-racy"),
+            (Some("k-racy".into()), "K-racy".into())
+        );
+        assert_eq!(split_anchor("S1"), (None, "S1".into()));
+        let (rows, problems) = parse_fragment(
+            "f.md",
+            "| <a id=\"s1\"></a>S1 | claim | `file:x` | `cargo test` |\n",
+        );
+        assert_eq!(problems, vec![]);
+        assert_eq!(
+            (rows[0].id.as_str(), rows[0].anchor.as_deref()),
+            ("S1", Some("s1"))
+        );
     }
 
     #[test]

@@ -51,16 +51,28 @@ static void check_array(void) {
 }
 
 static void check_big_array(void) {
-    /* past the streaming threshold, at every alignment of the output and with odd lengths, so
-     * the aligned head, the two-at-a-time body and the tail all run under the sanitizers */
+    /* past the streaming threshold, on every store path this CPU can run, at every alignment
+     * of the output and of the input, with odd lengths, so the aligned head, the streamed body
+     * and the tail all run under the sanitizers */
     size_t n = ((size_t)1 << 18) + 3;
     double *in = malloc(n * sizeof *in);
     double *out = malloc(n * sizeof *out);
     for (size_t i = 0; i < n; i++) in[i] = (double)i * 0.5 - 1000.0;
-    for (size_t shift = 0; shift < 8; shift++) { /* every position within a cache line */
-        lab_square_array(in + shift, out + shift, n - shift);
-        for (size_t i = shift; i < n; i++) CHECK(out[i] == in[i] * in[i]);
+    CHECK(lab_store_path_supported(lab_store_path_best()));
+    CHECK(!lab_store_path_supported(LAB_STORES_AVX512 + 1));
+    CHECK(lab_square_array_on(LAB_STORES_AVX512 + 1, in, out, n) == -1);
+    for (int path = LAB_STORES_PLAIN; path <= LAB_STORES_AVX512; path++) {
+        if (!lab_store_path_supported(path)) continue;
+        for (size_t o = 0; o < 8; o++) {     /* every position within a cache line */
+            for (size_t s = 0; s < 8; s += 3) { /* and the input shifted against it */
+                size_t len = n - 8;
+                CHECK(lab_square_array_on(path, in + s, out + o, len) == 0);
+                for (size_t i = 0; i < len; i++) CHECK(out[o + i] == in[s + i] * in[s + i]);
+            }
+        }
     }
+    lab_square_array(in, out, n); /* the dispatching entry point, on the best path */
+    for (size_t i = 0; i < n; i++) CHECK(out[i] == in[i] * in[i]);
     free(in);
     free(out);
 }

@@ -42,6 +42,15 @@ pub mod raw {
         /// `in` must be valid for `n` reads and `out` for `n` writes; they may be equal but must
         /// not otherwise overlap.
         pub fn lab_square_array(input: *const f64, out: *mut f64, n: usize);
+        // SAFETY (of `safe`): both only read the CPU-feature table gcc's runtime fills before
+        // `main`; any `int` is a valid argument (an unknown path is "not supported").
+        /// `int store_path_supported(int path)`: 1 if this CPU can run `path`.
+        pub safe fn lab_store_path_supported(path: i32) -> i32;
+        /// `int store_path_best(void)`: the widest supported streaming path.
+        pub safe fn lab_store_path_best() -> i32;
+        /// `int square_array_on(int path, const double *in, double *out, size_t n)`: as
+        /// `lab_square_array` on `path`; -1 (touching nothing) when `path` is not supported.
+        pub fn lab_square_array_on(path: i32, input: *const f64, out: *mut f64, n: usize) -> i32;
 
         /// Plain load + add + store on a process-global. A data race if two threads call it
         /// (or it and `lab_racy_get`/`lab_racy_reset`) at the same time.
@@ -319,4 +328,6 @@ pub fn c_src_dir() -> std::path::PathBuf {
 
 pub mod article;
 pub mod fault;
+pub mod pages;
 pub mod shm;
+pub mod stores;

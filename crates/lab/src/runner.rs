@@ -53,8 +53,9 @@ pub struct CheckArgs {
     /// fixture (`wrong-*`, listed in lessons/lessons.toml). Never records progress.
     #[arg(long)]
     pub variant: Option<String>,
-    /// Show a failing test's report in full: by default long values are trimmed (the whole
-    /// output is always saved under target/lab/last-check/, and its path printed).
+    /// Show a failing test's report untrimmed: by default long values are cut to their head,
+    /// tail and first difference (the whole output is always saved under
+    /// target/lab/last-check/, and its path printed).
     #[arg(long, short)]
     pub verbose: bool,
     /// Maintainers: run only this test target of the lesson.

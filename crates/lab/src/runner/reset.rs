@@ -184,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn reset_restores_the_shipped_copy_and_backs_up_the_student_s_file() {
+    fn reset_restores_the_shipped_copy_without_git() {
         let f = files();
         std::fs::write(&f.exercise, "// a student's half-done edit\n").unwrap();
         let Reset::Restored(Some(backup)) = reset(&f).unwrap() else {

@@ -165,13 +165,16 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
             lesson.variant_names()
         );
     }
-    let outcome = check_once(
+    let (outcome, sentence) = check_once(
         lesson,
         args.variant.as_deref(),
         args.test.as_deref(),
         Duration::from_secs(args.timeout),
         args.verbose,
     );
+    if let Some(sentence) = sentence {
+        println!("{sentence}");
+    }
     let recorded = args.variant.is_none() && args.test.is_none();
     if recorded {
         progress = Progress::record(&lesson.name, outcome.passed())?;
@@ -188,15 +191,16 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Runs one check and prints the verdict for a student ([`feedback`]): trimmed unless `full`,
-/// the teaching sentence last, and the path of the saved untrimmed output.
+/// Runs one check and prints the verdict for a student ([`feedback`]), trimmed unless `full`,
+/// with the path of the saved untrimmed output. The sentence to read is returned, not printed:
+/// the caller prints it last, after anything it has to add (`watch`'s "Watching ...").
 fn check_once(
     lesson: &Lesson,
     variant: Option<&str>,
     test_target: Option<&str>,
     limit: Duration,
     full: bool,
-) -> Outcome {
+) -> (Outcome, Option<String>) {
     let command = match variant {
         Some(v) => format!(
             "{}={v} {}",
@@ -228,7 +232,7 @@ fn check_once(
     spinner.finish_and_clear();
     if outcome.passed() {
         println!("\n✓ {}: {outcome}.", lesson.name);
-        return outcome;
+        return (outcome, None);
     }
     let said = feedback::of(&outcome, full);
     println!("\n✗ {}: {}", lesson.name, said.headline);
@@ -254,10 +258,10 @@ fn check_once(
             lesson.chapter
         );
     }
-    if let Some(lesson) = &said.lesson {
-        println!("\n→ {}", wrap(lesson, 92).replace('\n', "\n  "));
-    }
-    outcome
+    let sentence = said
+        .lesson
+        .map(|lesson| format!("\n→ {}", wrap(&lesson, 92).replace('\n', "\n  ")));
+    (outcome, sentence)
 }
 
 /// Writes `text` to `path`, creating its folder.
@@ -285,7 +289,7 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
             if rerun && clear {
                 screen.clear_screen()?;
             }
-            let outcome = check_once(lesson, None, None, limit, args.verbose);
+            let (outcome, sentence) = check_once(lesson, None, None, limit, args.verbose);
             progress = Progress::record(&lesson.name, outcome.passed())?;
             if outcome.passed() {
                 break;
@@ -295,6 +299,10 @@ pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
                 lesson.dir,
                 changes.how()
             );
+            // Last on screen while it waits: the sentence to read.
+            if let Some(sentence) = sentence {
+                println!("{sentence}");
+            }
             changes.wait()?;
             rerun = true;
         }

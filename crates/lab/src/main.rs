@@ -25,13 +25,14 @@ enum Cmd {
     Demo(lab::demo::DemoArgs),
     /// List the lessons and your progress.
     List,
-    /// Check a lesson (the current one when none is named): runs its tests with a time limit.
+    /// Check a lesson (the current one when none is named, any one when named): runs its tests
+    /// with a time limit.
     Check(lab::runner::CheckArgs),
-    /// Show the hint for a lesson.
-    Hint(lab::runner::LessonArg),
-    /// Re-check a lesson every time you save a file.
+    /// Show the next hint for a lesson ("hint 2 of 3"); `--all` shows every one.
+    Hint(lab::runner::HintArgs),
+    /// Re-check a lesson every time you save a file; on a pass, follow to the next lesson.
     Watch(lab::runner::WatchArgs),
-    /// Put a lesson's exercise back to its shipped state.
+    /// Put a lesson's exercise (or, with `--all`, every one) back as shipped, after a backup.
     Reset(lab::runner::ResetArgs),
     /// Build, serve or open the book.
     Book(lab::book::BookArgs),
@@ -61,6 +62,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The check's report says why, and its last line is the one to read.
+        Err(err) if err.is::<lab::runner::NotPassed>() => ExitCode::FAILURE,
         Err(err) => {
             eprintln!("\nerror: {err:#}");
             ExitCode::FAILURE

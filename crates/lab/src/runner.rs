@@ -2,17 +2,28 @@
 //! is in the `xtask` crate). Every lesson is a crate under `lessons/`, described once in
 //! `lessons/lessons.toml` (read by [`lesson_table::all`]).
 
+pub mod feedback;
+pub mod hint;
+pub mod loom_report;
+pub mod next;
 pub mod outcome;
+pub mod paths;
 pub mod progress;
 pub mod reports;
+pub mod reset;
 pub mod test_run;
+pub mod trim;
 pub mod watch;
 
+use std::io::IsTerminal;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+
 use clap::Args;
+pub use hint::{HintArgs, hint};
 use indicatif::ProgressBar;
+pub use reset::{ResetArgs, reset};
 
 use crate::Table;
 use lesson_table::Lesson;
@@ -23,12 +34,11 @@ use test_run::Run;
 /// How long compiling a lesson may take (cold caches on 2 cores): not the student's code.
 pub const BUILD_LIMIT: Duration = Duration::from_secs(15 * 60);
 
-/// A lesson named by its stable name.
-#[derive(Debug, Args)]
-pub struct LessonArg {
-    /// The lesson's name (as `cargo lab list` shows it); the current lesson when omitted.
-    pub lesson: Option<String>,
-}
+/// A check that did not pass. Its report is printed already, ending with the sentence to read:
+/// `cargo lab` exits with status 1 and prints nothing after it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NotPassed(pub String);
 
 /// Options for `cargo lab check`.
 #[derive(Debug, Args)]
@@ -43,6 +53,11 @@ pub struct CheckArgs {
     /// fixture (`wrong-*`, listed in lessons/lessons.toml). Never records progress.
     #[arg(long)]
     pub variant: Option<String>,
+    /// Show a failing test's report untrimmed: by default long values are cut to their head,
+    /// tail and first difference (the whole output is always saved under
+    /// target/lab/last-check/, and its path printed).
+    #[arg(long, short)]
+    pub verbose: bool,
     /// Maintainers: run only this test target of the lesson.
     #[arg(long, hide = true)]
     pub test: Option<String>,
@@ -59,13 +74,9 @@ pub struct WatchArgs {
     /// Poll modification times instead of using file events.
     #[arg(long)]
     pub poll: bool,
-}
-
-/// Options for `cargo lab reset`.
-#[derive(Debug, Args)]
-pub struct ResetArgs {
-    /// The lesson to put back to its shipped state (required: your edits are lost).
-    pub lesson: String,
+    /// Show a failing test's report in full, untrimmed (as `check --verbose`).
+    #[arg(long, short)]
+    pub verbose: bool,
 }
 
 /// The lesson crates' package names (the test command excludes them from `--workspace`).
@@ -87,7 +98,7 @@ pub fn lesson_named(name: &str) -> anyhow::Result<&'static Lesson> {
 }
 
 /// The named lesson, or the first one not yet passed.
-fn chosen(name: Option<&str>, progress: &Progress) -> anyhow::Result<&'static Lesson> {
+pub(crate) fn chosen(name: Option<&str>, progress: &Progress) -> anyhow::Result<&'static Lesson> {
     match name {
         Some(name) => lesson_named(name),
         None => Ok(current(progress).unwrap_or_else(|| {
@@ -154,38 +165,42 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<()> {
             lesson.variant_names()
         );
     }
-    let outcome = check_once(
+    let (outcome, sentence) = check_once(
         lesson,
         args.variant.as_deref(),
         args.test.as_deref(),
         Duration::from_secs(args.timeout),
+        args.verbose,
     );
-    if args.variant.is_none() && args.test.is_none() {
+    if let Some(sentence) = sentence {
+        println!("{sentence}");
+    }
+    let recorded = args.variant.is_none() && args.test.is_none();
+    if recorded {
         progress = Progress::record(&lesson.name, outcome.passed())?;
     }
     match (outcome.passed(), args.variant.as_deref()) {
-        (true, None) => {
-            if let Some(next) = current(&progress) {
-                println!(
-                    "Next lesson: {} ({}). Its book chapter: {}",
-                    next.name, next.topic, next.chapter
-                );
-            }
+        (true, _) => {
+            println!("\n{}", next::passed(lesson, &progress, recorded));
             Ok(())
         }
-        (true, Some(_)) => Ok(()),
-        (false, None) => bail!("{} is not done yet", lesson.name),
-        (false, Some(variant)) => bail!("{} [{variant}] did not pass", lesson.name),
+        (false, None) => Err(NotPassed(format!("{} is not done yet", lesson.name)).into()),
+        (false, Some(variant)) => {
+            Err(NotPassed(format!("{} [{variant}] did not pass", lesson.name)).into())
+        }
     }
 }
 
-/// Runs one check and prints the verdict for a student.
+/// Runs one check and prints the verdict for a student ([`feedback`]), trimmed unless `full`,
+/// with the path of the saved untrimmed output. The sentence to read is returned, not printed:
+/// the caller prints it last, after anything it has to add (`watch`'s "Watching ...").
 fn check_once(
     lesson: &Lesson,
     variant: Option<&str>,
     test_target: Option<&str>,
     limit: Duration,
-) -> Outcome {
+    full: bool,
+) -> (Outcome, Option<String>) {
     let command = match variant {
         Some(v) => format!(
             "{}={v} {}",
@@ -197,7 +212,8 @@ fn check_once(
     println!("Checking {}: `{command}` ...", lesson.name);
     let spinner = ProgressBar::new_spinner();
     spinner.enable_steady_tick(Duration::from_millis(120));
-    let outcome = test_run::run_reporting(
+    let mut raw = format!("$ {command}\n");
+    let outcome = test_run::run_recording(
         &Run {
             lesson,
             variant,
@@ -211,113 +227,98 @@ fn check_once(
                 Phase::Tests => format!("running the tests (stopped after {} s)", limit.as_secs()),
             })
         },
+        &mut raw,
     );
     spinner.finish_and_clear();
     if outcome.passed() {
         println!("\n✓ {}: {outcome}.", lesson.name);
-    } else {
-        println!("\n✗ {}: {outcome}", lesson.name);
-        if variant.is_none() {
-            println!(
-                "\nEdit {}/src/exercise.rs and check again. Stuck? `cargo lab hint {}`; the \
-                 chapter is {}.",
-                lesson.dir, lesson.name, lesson.chapter
-            );
-        }
+        return (outcome, None);
     }
-    outcome
+    let said = feedback::of(&outcome, full);
+    println!("\n✗ {}: {}", lesson.name, said.headline);
+    if let Some(details) = &said.details {
+        println!("\n{details}");
+    }
+    println!();
+    let log = paths::log_file(&lesson.name, variant);
+    match save(&log, &raw) {
+        Ok(()) => println!(
+            "The whole output ({} lines): {}",
+            raw.lines().count(),
+            paths::shown(&log)
+        ),
+        Err(err) => println!("(the whole output could not be saved: {err:#})"),
+    }
+    if variant.is_none() {
+        println!(
+            "Edit {}/{} and check again. Stuck? `cargo lab hint {}`; the chapter is {}.",
+            lesson.dir,
+            lesson_table::EXERCISE,
+            lesson.name,
+            lesson.chapter
+        );
+    }
+    let sentence = said
+        .lesson
+        .map(|lesson| format!("\n→ {}", wrap(&lesson, 92).replace('\n', "\n  ")));
+    (outcome, sentence)
 }
 
-/// `cargo lab hint [lesson]`.
-pub fn hint(args: &LessonArg) -> anyhow::Result<()> {
-    // Progress is read only to find the current lesson: a named lesson's hint needs none, so a
-    // corrupt progress file does not stop it.
-    let lesson = match args.lesson.as_deref() {
-        Some(name) => lesson_named(name)?,
-        None => chosen(None, &Progress::load()?)?,
-    };
-    println!("Hint for {} ({}):\n", lesson.name, lesson.topic);
-    println!("{}\n", wrap(&lesson.hint, 92));
-    println!(
-        "The chapter: {}. The solution, for afterwards: {}/{}.",
-        lesson.chapter,
-        lesson.dir,
-        lesson_table::SOLUTION
-    );
-    Ok(())
+/// Writes `text` to `path`, creating its folder.
+fn save(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// `cargo lab watch [lesson]`: checks, then re-checks every time a file of the lesson is saved,
-/// until it passes.
+/// until it passes; then says what was learnt and follows to the next lesson not done, until
+/// none is left. On a terminal, the screen is cleared before each re-check, so the report on
+/// screen is the last one, whole; the pass message stays above the next lesson's first check.
 pub fn watch(args: &WatchArgs) -> anyhow::Result<()> {
     let mut progress = Progress::load()?;
-    let lesson = chosen(args.lesson.as_deref(), &progress)?;
-    let dirs = [lesson.path("src")];
-    let mut changes = watch::Changes::new(&dirs, args.poll)?;
+    let mut lesson = chosen(args.lesson.as_deref(), &progress)?;
+    let screen = console::Term::stdout();
+    let clear = std::io::stdout().is_terminal();
+    let limit = Duration::from_secs(args.timeout);
     loop {
-        let outcome = check_once(lesson, None, None, Duration::from_secs(args.timeout));
-        progress = Progress::record(&lesson.name, outcome.passed())?;
-        if outcome.passed() {
-            match current(&progress) {
-                Some(next) => println!("Next: `cargo lab watch {}`.", next.name),
-                None => println!("That was the last lesson."),
+        let mut changes = watch::Changes::new(&[lesson.path("src")], args.poll)?;
+        let mut rerun = false;
+        loop {
+            if rerun && clear {
+                screen.clear_screen()?;
             }
-            return Ok(());
+            let (outcome, sentence) = check_once(lesson, None, None, limit, args.verbose);
+            progress = Progress::record(&lesson.name, outcome.passed())?;
+            if outcome.passed() {
+                break;
+            }
+            println!(
+                "\nWatching {}/src for saves ({}); Ctrl-C to stop.",
+                lesson.dir,
+                changes.how()
+            );
+            // Last on screen while it waits: the sentence to read.
+            if let Some(sentence) = sentence {
+                println!("{sentence}");
+            }
+            changes.wait()?;
+            rerun = true;
         }
-        println!(
-            "\nWatching {}/src for saves ({}); Ctrl-C to stop.",
-            lesson.dir,
-            changes.how()
-        );
-        changes.wait()?;
+        println!("\n{}", next::passed(lesson, &progress, true));
+        match next::after(lesson, &progress) {
+            Some(next) => {
+                println!("\nWatching {} now.\n", next.name);
+                lesson = next;
+            }
+            None => return Ok(()),
+        }
     }
 }
 
-/// `cargo lab reset <lesson>`: puts the exercise back exactly as shipped, from the copy stored
-/// in the lesson (no git needed).
-pub fn reset(args: &ResetArgs) -> anyhow::Result<()> {
-    let lesson = lesson_named(&args.lesson)?;
-    let exercise = lesson.path(lesson_table::EXERCISE);
-    let shipped = lesson.path(lesson_table::SHIPPED);
-    if reset_at(&shipped, &exercise, &progress::path(), &lesson.name)? {
-        println!("{} is back as shipped.", exercise.display());
-    } else {
-        println!("{} is already as shipped.", exercise.display());
-    }
-    Ok(())
-}
-
-/// Puts `exercise` back from `shipped` and records `lesson` as not done in the progress file
-/// at `progress`. Checks first, then writes: the progress file is read (under its lock) before
-/// the exercise is touched, so a corrupt one stops the reset with nothing changed, and so does
-/// a missing shipped copy. True when the exercise was rewritten.
-fn reset_at(
-    shipped: &std::path::Path,
-    exercise: &std::path::Path,
-    progress: &std::path::Path,
-    lesson: &str,
-) -> anyhow::Result<bool> {
-    let (_, wrote) = Progress::update_at(progress, |p| {
-        let wrote = restore(shipped, exercise)?;
-        p.set(lesson, false);
-        Ok(wrote)
-    })?;
-    Ok(wrote)
-}
-
-/// Copies `shipped` over `exercise` unless they are equal; true when it wrote.
-fn restore(shipped: &std::path::Path, exercise: &std::path::Path) -> anyhow::Result<bool> {
-    let original = std::fs::read(shipped)
-        .with_context(|| format!("the shipped copy {} is missing", shipped.display()))?;
-    if std::fs::read(exercise).ok().as_deref() == Some(&original[..]) {
-        return Ok(false);
-    }
-    std::fs::write(exercise, &original)
-        .with_context(|| format!("cannot write {}", exercise.display()))?;
-    Ok(true)
-}
-
-fn wrap(text: &str, width: usize) -> String {
+/// Wraps `text` at `width` columns, keeping words whole.
+pub(crate) fn wrap(text: &str, width: usize) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -351,61 +352,6 @@ mod tests {
             p.set(&l.name, true);
         }
         assert!(current(&p).is_none());
-    }
-
-    #[test]
-    fn reset_restores_the_shipped_copy_without_git() {
-        let dir = tempfile::tempdir().unwrap();
-        let shipped = dir.path().join("shipped.rs");
-        let exercise = dir.path().join("exercise.rs");
-        std::fs::write(&shipped, "// TODO: as shipped\n").unwrap();
-        std::fs::write(&exercise, "// a student's half-done edit\n").unwrap();
-        assert!(
-            restore(&shipped, &exercise).unwrap(),
-            "an edited file is rewritten"
-        );
-        assert_eq!(
-            std::fs::read_to_string(&exercise).unwrap(),
-            "// TODO: as shipped\n"
-        );
-        assert!(
-            !restore(&shipped, &exercise).unwrap(),
-            "an unedited file is left alone"
-        );
-        std::fs::remove_file(&exercise).unwrap();
-        assert!(
-            restore(&shipped, &exercise).unwrap(),
-            "a deleted exercise comes back"
-        );
-        std::fs::remove_file(&shipped).unwrap();
-        let err = restore(&shipped, &exercise).unwrap_err().to_string();
-        assert!(err.contains("shipped copy"), "{err}");
-    }
-
-    #[test]
-    fn a_corrupt_progress_file_stops_reset_before_it_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let shipped = dir.path().join("shipped.rs");
-        let exercise = dir.path().join("exercise.rs");
-        let progress = dir.path().join("progress.json");
-        std::fs::write(&shipped, "// TODO: as shipped\n").unwrap();
-        std::fs::write(&exercise, "// a student's work\n").unwrap();
-        std::fs::write(&progress, "{\"done\": [\"calling-c\"").unwrap();
-        let err = reset_at(&shipped, &exercise, &progress, "calling-c").unwrap_err();
-        assert!(format!("{err:#}").contains("not valid progress"), "{err:#}");
-        assert_eq!(
-            std::fs::read_to_string(&exercise).unwrap(),
-            "// a student's work\n",
-            "the exercise was reset although the progress could not be"
-        );
-        std::fs::write(&progress, r#"{"done": ["calling-c", "locks"]}"#).unwrap();
-        assert!(reset_at(&shipped, &exercise, &progress, "calling-c").unwrap());
-        assert_eq!(
-            std::fs::read_to_string(&exercise).unwrap(),
-            "// TODO: as shipped\n"
-        );
-        let saved = Progress::load_from(&progress).unwrap();
-        assert!(!saved.is_done("calling-c") && saved.is_done("locks"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The lesson table: reads `lessons/lessons.toml`, the one file of lesson metadata (stable
-//! names, folders, book chapters, hints, and the wrong-answer fixtures that `cargo xtask verify`
-//! must see caught), into the types below.
+//! names, folders, book chapters, tiered hints, what each teaches, and the wrong-answer
+//! fixtures that `cargo xtask verify` must see caught), into the types below.
 //!
 //! A lesson is a crate `lessons/NN-topic/` whose package name is the lesson's stable name.
 //! Students edit [`EXERCISE`]; [`SHIPPED`] is the untouched copy that `cargo lab reset`
@@ -39,6 +39,9 @@ pub const SHIPPED: &str = "shipped/exercise.rs";
 /// The reference solution, relative to the lesson folder (the variant `solution`).
 pub const SOLUTION: &str = "solution/exercise.rs";
 
+/// How many hint tiers a lesson has: at least a nudge and a near-answer, at most four.
+pub const HINT_TIERS: std::ops::RangeInclusive<usize> = 2..=4;
+
 /// One lesson: a `[[lesson]]` of the table.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -51,8 +54,12 @@ pub struct Lesson {
     pub topic: String,
     /// Its book chapter, from the workspace root.
     pub chapter: String,
-    /// The hint `cargo lab hint` prints.
-    pub hint: String,
+    /// The hints `cargo lab hint` shows one at a time, a nudge first and nearly the answer
+    /// last: one hint that says everything would give the exercise away. 2 to 4 of them
+    /// ([`HINT_TIERS`]).
+    pub hints: Vec<String>,
+    /// What passing it taught, in one line: `check` and `watch` say it on a pass.
+    pub learnt: String,
     /// Typical wrong answers, each proven caught by `cargo xtask verify`.
     #[serde(default, rename = "fixture")]
     pub fixtures: Vec<Fixture>,
@@ -215,6 +222,21 @@ pub fn parse(text: &str) -> Result<Vec<Lesson>, String> {
         if !seen.insert(lesson.name.as_str()) {
             return Err(format!("two lessons are called `{}`", lesson.name));
         }
+        if !HINT_TIERS.contains(&lesson.hints.len()) {
+            return Err(format!(
+                "lesson `{}` has {} hints: give it {} to {} (a nudge first, nearly the answer last)",
+                lesson.name,
+                lesson.hints.len(),
+                HINT_TIERS.start(),
+                HINT_TIERS.end()
+            ));
+        }
+        if lesson.hints.iter().any(|h| h.trim().is_empty()) || lesson.learnt.trim().is_empty() {
+            return Err(format!(
+                "lesson `{}`: a hint or its `learnt` line is empty",
+                lesson.name
+            ));
+        }
         let mut variants = std::collections::HashSet::new();
         for variant in lesson.variants() {
             if !variants.insert(variant.name) {
@@ -278,7 +300,8 @@ name = "x"
 dir = "lessons/01-x"
 topic = "t"
 chapter = "c.md"
-hint = "h"
+hints = ["nudge", "nearly the answer"]
+learnt = "l"
 
 [[lesson.fixture]]
 name = "wrong-a"
@@ -289,6 +312,8 @@ caught = { by = "time-limit", seconds = 7 }
     #[test]
     fn a_table_is_read_with_its_variants_in_order() {
         let lessons = parse(ONE).unwrap();
+        assert_eq!(lessons[0].hints, ["nudge", "nearly the answer"]);
+        assert_eq!(lessons[0].learnt, "l");
         let names: Vec<&str> = lessons[0].variants().iter().map(|v| v.name).collect();
         assert_eq!(names, ["shipped", "solution", "wrong-a"]);
         let fixture = lessons[0].variant("wrong-a").unwrap();
@@ -314,7 +339,20 @@ caught = { by = "time-limit", seconds = 7 }
             let err = parse(text).expect_err(text);
             assert!(err.contains(why), "expected `{why}` in: {err}");
         };
-        refused(&ONE.replace("hint", "hnit"), "unknown field `hnit`");
+        refused(&ONE.replace("hints", "hnits"), "unknown field `hnits`");
+        refused(
+            &ONE.replace(r#"["nudge", "nearly the answer"]"#, r#"["everything"]"#),
+            "has 1 hints: give it 2 to 4",
+        );
+        refused(
+            &ONE.replace(r#""nearly the answer""#, r#""b", "c", "d", "e""#),
+            "has 5 hints",
+        );
+        refused(&ONE.replace(r#""nudge""#, r#""  ""#), "empty");
+        refused(
+            &ONE.replace("learnt = \"l\"\n", ""),
+            "missing field `learnt`",
+        );
         refused(&ONE.replace("\"time-limit\"", "\"timer\""), "timer");
         refused(&ONE.replace("seconds = 7", "secs = 7"), "secs");
         refused(&ONE.replace("topic = \"t\"\n", ""), "missing field `topic`");

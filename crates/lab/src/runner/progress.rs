@@ -1,9 +1,11 @@
-//! Which lessons a student has passed, keyed by stable lesson name, in a small JSON file
-//! (`.lab-progress.json` at the workspace root, git-ignored; `LAB_PROGRESS` overrides the path).
+//! Which lessons a student has passed, and how many of each lesson's hints they have seen,
+//! keyed by stable lesson name, in a small JSON file (`.lab-progress.json` at the workspace
+//! root, git-ignored; `LAB_PROGRESS` overrides the path). A file written before hints had tiers
+//! (`{"done": [..]}` alone) reads as no hint seen.
 //! Runners that record at once are serialised by a lock file beside it
 //! ([`Progress::update_at`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 pub struct Progress {
     /// Names of the lessons whose exercise passed its tests.
     pub done: BTreeSet<String>,
+    /// How many hint tiers `cargo lab hint` has shown, per lesson (absent: none).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hints_seen: BTreeMap<String, usize>,
 }
 
 /// The lock file beside the progress file: `<path>.lock`. It stays (removing a lock file while
@@ -112,6 +117,17 @@ impl Progress {
         }
     }
 
+    /// How many of `lesson`'s hints have been shown.
+    pub fn hints_seen(&self, lesson: &str) -> usize {
+        self.hints_seen.get(lesson).copied().unwrap_or(0)
+    }
+
+    /// Records that `lesson`'s first `seen` hints have been shown (never fewer than before).
+    pub fn saw_hints(&mut self, lesson: &str, seen: usize) {
+        let entry = self.hints_seen.entry(lesson.to_string()).or_default();
+        *entry = (*entry).max(seen);
+    }
+
     /// True when the lesson has passed.
     pub fn is_done(&self, lesson: &str) -> bool {
         self.done.contains(lesson)
@@ -160,6 +176,26 @@ mod tests {
             .filter(|n| n != "progress.json" && n != "progress.json.lock")
             .collect();
         assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
+
+    #[test]
+    fn hints_seen_are_kept_beside_the_lessons_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("progress.json");
+        // A file from before hints had tiers.
+        std::fs::write(&path, r#"{"done": ["a"]}"#).unwrap();
+        let old = Progress::load_from(&path).unwrap();
+        assert!(old.is_done("a"));
+        assert_eq!(old.hints_seen("a"), 0);
+        Progress::update_at(&path, |p| {
+            p.saw_hints("b", 2);
+            p.saw_hints("b", 1);
+            Ok(())
+        })
+        .unwrap();
+        let saved = Progress::load_from(&path).unwrap();
+        assert_eq!(saved.hints_seen("b"), 2, "a count never goes back");
+        assert!(saved.is_done("a"));
     }
 
     #[test]

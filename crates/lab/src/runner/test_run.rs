@@ -34,16 +34,34 @@ pub fn run(spec: &Run<'_>) -> Outcome {
 /// [`run`], telling `phase` when each phase starts ([`Phase::Build`], then [`Phase::Tests`]), so
 /// a caller can show progress.
 pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
+    run_recording(spec, phase, &mut String::new())
+}
+
+/// [`run_reporting`], appending to `raw` everything cargo and the tests printed, phase by phase
+/// and untrimmed (also what a run stopped at its limit printed before): the student's report
+/// is trimmed, and this is where the whole of it stays.
+pub fn run_recording(spec: &Run<'_>, phase: &mut dyn FnMut(Phase), raw: &mut String) -> Outcome {
     let command = |extra: &[&str]| cargo_test(spec, extra);
+    let mut record = |what: &str, stdout: &str, stderr: &str| {
+        raw.push_str(&format!(
+            "===== {what}: stdout =====\n{stdout}\n===== {what}: stderr =====\n{stderr}\n"
+        ));
+    };
 
     // Phase 1: compile (cargo's own time, not the student's code), and list every test binary's
     // tests: each must report in phase 2.
     phase(Phase::Build);
-    let list: Vec<Listed> = match supervisor::run(
+    let listing = supervisor::run(
         &mut command(&["--", "--list"]),
         spec.build_limit,
         Output::Capture,
-    ) {
+    );
+    match &listing {
+        Ok(done) => record("build and list", &done.stdout, &done.stderr),
+        Err(RunError::TimedOut { stdout, stderr, .. }) => record("build", stdout, stderr),
+        Err(err) => record("build", "", &err.to_string()),
+    }
+    let list: Vec<Listed> = match listing {
         Err(RunError::TimedOut { limit, .. }) => {
             return Outcome::TimedOut {
                 limit,
@@ -65,7 +83,13 @@ pub fn run_reporting(spec: &Run<'_>, phase: &mut dyn FnMut(Phase)) -> Outcome {
 
     // Phase 2: run the tests (the student's code: it may deadlock, loop forever or exit).
     phase(Phase::Tests);
-    match supervisor::run(&mut command(&[]), spec.test_limit, Output::Capture) {
+    let ran = supervisor::run(&mut command(&[]), spec.test_limit, Output::Capture);
+    match &ran {
+        Ok(done) => record("tests", &done.stdout, &done.stderr),
+        Err(RunError::TimedOut { stdout, stderr, .. }) => record("tests", stdout, stderr),
+        Err(err) => record("tests", "", &err.to_string()),
+    }
+    match ran {
         Err(RunError::TimedOut { limit, .. }) => Outcome::TimedOut {
             limit,
             phase: Phase::Tests,

@@ -20,6 +20,8 @@ pub struct Ran {
     pub code: Option<i32>,
     /// stdout followed by stderr.
     pub text: String,
+    /// stdout alone.
+    pub stdout: String,
     /// How long it took.
     pub elapsed: Duration,
 }
@@ -47,6 +49,7 @@ pub fn lab(args: &[&str], progress: &std::path::Path) -> Ran {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         ),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         elapsed: started.elapsed(),
     }
 }

@@ -88,11 +88,13 @@ pub fn rayon_into_huge(pool: &rayon::ThreadPool, input: &[f64]) -> Duration {
             fresh
                 .par_chunks_mut(c)
                 .zip(input.par_chunks(c))
+                // ANCHOR: prefault_then_square
                 .for_each(|(o, i)| {
-                    // A kernel without MADV_POPULATE_WRITE (before 5.14): the writes fault instead.
+                    // Before Linux 5.14 there is no MADV_POPULATE_WRITE: the writes fault instead.
                     let _ = ffi::pages::prefault(o);
                     ffi::square_array(i, o).expect("chunks have equal lengths");
                 });
+            // ANCHOR_END: prefault_then_square
         });
     });
     black_box(&fresh);

@@ -31,7 +31,6 @@ fn ms(id: &str, label: String, t: &[std::time::Duration], per: f64) -> anyhow::R
 /// Small-task round trips per timed run.
 const ROUND_TRIPS: usize = 200;
 
-// ANCHOR: round_trip
 /// Times one small task's round trip five ways, round-robin, from a thread pinned to one core:
 /// the pool with its worker pinned to the other core, spinning before it blocks (the default)
 /// and blocking at once; the pool with its worker on the parent's own core; and the raw pipe
@@ -46,6 +45,7 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
             if placed {
                 harness::pin_to_core(0); // children inherit this thread's core
             }
+            // ANCHOR: round_trip_placement
             let to_other_core = |pid: u32| {
                 if let (true, Some(core)) = (placed, there) {
                     harness::pin_process(pid, core);
@@ -62,6 +62,7 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
             let mut raw_blocking = Partner::start(Duration::ZERO)?;
             to_other_core(raw_spinning.pid());
             to_other_core(raw_blocking.pid());
+            // ANCHOR_END: round_trip_placement
 
             let task = [Task::Count(1)];
             let mut failed = None;
@@ -81,6 +82,7 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
                     Duration::ZERO
                 })
             };
+            // ANCHOR: round_trip_sample
             let t = sample_each(plan, 5, |variant| match variant {
                 0 => tasks(&mut spinning),
                 1 => tasks(&mut blocking),
@@ -88,6 +90,7 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
                 3 => raw(&mut raw_spinning),
                 _ => raw(&mut raw_blocking),
             });
+            // ANCHOR_END: round_trip_sample
             if let Some(e) = failed {
                 return Err(e).context("a round trip failed");
             }
@@ -100,7 +103,6 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
         .map_err(|_| anyhow::anyhow!("the round-trip thread panicked"))?
     })
 }
-// ANCHOR_END: round_trip
 
 /// Runs every process comparison with `THREADS` workers (one per core).
 pub fn run(

@@ -160,6 +160,8 @@ pub fn run(
     let pool = pinned_pool(THREADS)?;
     let mut ms = Vec::new();
     let mut ratios = Vec::new();
+    // The targets about large outputs are judged at the largest size (10⁸ in a full run).
+    let largest = sizes.arrays.iter().map(|&(n, _)| n).max().unwrap_or(0);
     for &(n, samples) in &sizes.arrays {
         let label_n = super::count_label(n);
         let bytes = (n * 16) as f64; // read n doubles + write n doubles
@@ -282,12 +284,12 @@ pub fn run(
                 &memcpy,
             )
             .target(
-                if n >= 100_000_000 {
-                    "≥ 95% of memcpy, 1e8"
+                &if n == largest {
+                    format!("≥ 95% of memcpy at {label_n}")
                 } else {
-                    "≥ memcpy, 1e7"
+                    format!("≥ memcpy at {label_n}")
                 },
-                if n >= 100_000_000 { 0.95 } else { 1.0 },
+                if n == largest { 0.95 } else { 1.0 },
             ),
         );
         ratios.push(ratio(
@@ -330,9 +332,10 @@ pub fn run(
             &huge,
             &ray,
         );
-        // The target is for the largest size (1e8 doubles, 800 MB), where faults dominated.
-        ratios.push(if n >= 100_000_000 {
-            huge_vs_touched.target("fresh output ≥ 50% of reused, 1e8", 0.5)
+        // The target is for the largest size (1e8 doubles, 800 MB, in a full run), where the
+        // faults dominated.
+        ratios.push(if n == largest {
+            huge_vs_touched.target(&format!("fresh output ≥ 50% of reused at {label_n}"), 0.5)
         } else {
             huge_vs_touched
         });

@@ -16,6 +16,7 @@
 
 pub mod arrays;
 pub mod calls;
+pub mod chart;
 pub mod counters;
 pub mod figures;
 pub mod machine;
@@ -50,6 +51,10 @@ pub struct BenchArgs {
     /// results then go to target/bench-only/ unless --out says otherwise.
     #[arg(long)]
     pub only: Vec<String>,
+    /// Measure nothing: redraw the figures from the `results.json` already in the output
+    /// folder (default mdbook/src/figures), e.g. after changing how they are drawn.
+    #[arg(long, conflicts_with_all = ["quick", "only"])]
+    pub replot: bool,
 }
 
 /// How big and how many: one set for the full run, one for `--quick`.
@@ -145,10 +150,41 @@ pub fn count_label(n: usize) -> String {
     }
 }
 
+/// Redraws the figures from the `results.json` in `dir`, without measuring.
+pub fn replot(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
+    let json = dir.join("results.json");
+    let text = std::fs::read_to_string(&json).with_context(|| {
+        format!(
+            "cannot read {} (run `cargo xtask bench` first)",
+            json.display()
+        )
+    })?;
+    let results: Results = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a results file", json.display()))?;
+    let files = figures::write_figures(&results, dir)?;
+    for f in &files {
+        verify::check_file(f)?;
+    }
+    Ok(files)
+}
+
 /// Runs the suite, writes the files, checks them, prints the table.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let root = lab::workspace_root();
+    if args.replot {
+        let dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| root.join("mdbook/src/figures"));
+        let files = replot(&dir)?;
+        println!(
+            "{} figures redrawn from {} (nothing measured)",
+            files.len(),
+            dir.join("results.json").display()
+        );
+        return Ok(());
+    }
     let sizes = if args.quick {
         Sizes::quick()
     } else {

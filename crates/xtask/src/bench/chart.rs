@@ -114,8 +114,12 @@ pub fn draw(path: &Path, chart: &Chart) -> anyhow::Result<()> {
             series.push(&r.series);
         }
     }
+    // A legend only where colours tell series apart.
+    if series.len() < 2 {
+        series.clear();
+    }
     let legend_rows = legend_layout(&series).len() as i32;
-    let top = 40 + legend_rows * 26;
+    let top = 44 + legend_rows * 26;
     let body = chart.groups.len() as i32 * GROUP_HEAD + rows.len() as i32 * ROW;
     let note_h = if chart.note.is_some() { 30 } else { 0 };
     let height = (top + body + 50 + note_h + 56) as u32;
@@ -187,7 +191,7 @@ pub fn draw(path: &Path, chart: &Chart) -> anyhow::Result<()> {
             BLACK.mix(0.12).stroke_width(1),
         ))
         .map_err(err)?;
-        let tick = if log { power_of_ten(*t) } else { num(*t) };
+        let tick = if log { power_of_ten(*t) } else { plain(*t) };
         root.draw_text(
             &tick,
             &text(SMALL).pos(Pos::new(HPos::Center, VPos::Top)),
@@ -226,9 +230,14 @@ pub fn draw(path: &Path, chart: &Chart) -> anyhow::Result<()> {
                 (x0 - 8, mid),
             )
             .map_err(err)?;
-            let end = to_x(r.median).max(x0 + 1);
+            // Ratios grow from their reference (1x), so a ratio below it points left.
+            let origin = chart.reference.as_ref().map_or(x0, |(v, _)| to_x(*v));
+            let mut end = to_x(r.median);
+            if end == origin {
+                end += 1;
+            }
             root.draw(&Rectangle::new(
-                [(x0, mid - 9), (end, mid + 9)],
+                [(origin.min(end), mid - 9), (origin.max(end), mid + 9)],
                 colour(&r.series).filled(),
             ))
             .map_err(err)?;
@@ -244,7 +253,7 @@ pub fn draw(path: &Path, chart: &Chart) -> anyhow::Result<()> {
             root.draw_text(
                 &num(r.median),
                 &text(SMALL).pos(Pos::new(HPos::Left, VPos::Center)),
-                (wh.max(end) + 6, mid),
+                (wh.max(end).max(origin) + 6, mid),
             )
             .map_err(err)?;
             y += ROW;
@@ -320,6 +329,16 @@ fn legend_layout<'a>(series: &[&'a str]) -> Vec<Vec<(&'a str, i32)>> {
     lines
 }
 
+/// A linear axis tick without trailing zeros: "0", "0.25", "15", "1500".
+fn plain(v: f64) -> String {
+    let s = num(v);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
 /// A log axis tick: "0.01", "0.1", "1", "10", "1000".
 fn power_of_ten(v: f64) -> String {
     if v >= 1.0 {
@@ -358,6 +377,8 @@ mod tests {
     fn log_ticks_are_written_as_plain_powers_of_ten() {
         let got: Vec<String> = [0.01, 0.1, 1.0, 10.0, 1000.0].map(power_of_ten).to_vec();
         assert_eq!(got, ["0.01", "0.1", "1", "10", "1000"]);
+        let got: Vec<String> = [0.0, 0.25, 15.0, 1500.0].map(plain).to_vec();
+        assert_eq!(got, ["0", "0.25", "15", "1500"]);
     }
 
     #[test]

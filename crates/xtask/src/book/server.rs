@@ -303,6 +303,57 @@ mod tests {
     }
 
     #[test]
+    fn the_layout_script_is_inlined_only_when_asked_for_and_narrow_pages_are_framed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("ch.html"),
+            "<html><body><p>x</p></body></html>",
+        )
+        .unwrap();
+        let server = Server::start(dir.path(), Some("probe();")).unwrap();
+        let get = |path: &str| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(
+                s,
+                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut s, &mut body).unwrap();
+            body
+        };
+        assert!(
+            get("/ch.html").ends_with("<p>x</p></body></html>"),
+            "untouched"
+        );
+        assert!(
+            get("/ch.html?layout-check")
+                .ends_with("<p>x</p><script>probe();</script></body></html>")
+        );
+        let frame = get("/__frame/400/ch.html");
+        assert!(frame.starts_with("HTTP/1.1 200"), "{frame}");
+        assert!(
+            frame.contains("<iframe src=\"/ch.html?layout-check\" style=\"border:0;width:400px;"),
+            "{frame}"
+        );
+        assert_eq!(
+            server.layout_url("ch.html", 400, true),
+            format!("http://127.0.0.1:{}/__frame/400/ch.html", server.port)
+        );
+        // Without a script there is no framing page either.
+        let plain = Server::start(dir.path(), None).unwrap();
+        let mut s = TcpStream::connect(("127.0.0.1", plain.port)).unwrap();
+        write!(
+            s,
+            "GET /__frame/400/ch.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        std::io::Read::read_to_string(&mut s, &mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+    }
+
+    #[test]
     fn served_files_carry_their_content_type() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("images")).unwrap();

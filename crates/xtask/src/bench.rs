@@ -12,6 +12,7 @@
 //! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
 //! book is typed by hand). `--quick` writes into `target/bench-quick/` instead, with small sizes,
 //! for CI; both modes then check that every file was produced, is not empty, and parses.
+//! `--replot` measures nothing and redraws the figures from the `results.json` already there.
 //! Deeper digging: the crates' criterion benches (`cargo bench -p kernels`, `-p isolated`).
 
 pub mod arrays;

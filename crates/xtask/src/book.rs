@@ -204,6 +204,9 @@ fn browser_check(
             let mut found = match layout::report_in(&dom) {
                 Ok(report) => {
                     words += report.words;
+                    for note in layout::notes(&report, width) {
+                        println!("book check: note: {page}: {note}");
+                    }
                     layout::problems(&report, page, width, &book.out)
                 }
                 Err(e) => vec![format!("at {width} px: {e:#}")],

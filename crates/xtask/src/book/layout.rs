@@ -168,6 +168,26 @@ pub fn problems(report: &Report, page: &str, width: u32, book_out: &Path) -> Vec
     out
 }
 
+/// What is worth knowing but not wrong: the tables that scroll at the desktop width because no
+/// layout fits them without breaking a word (the ledger's long witnesses).
+pub fn notes(report: &Report, width: u32) -> Vec<String> {
+    if width != WIDTHS[0] {
+        return Vec::new();
+    }
+    report
+        .tables
+        .iter()
+        .filter(|t| t.scrolls && t.narrowest > report.column)
+        .map(|t| {
+            format!(
+                "{} scrolls at {width} px in its own box: its narrowest layout without a broken \
+                 word is {} px, the column {} px",
+                t.name, t.narrowest, report.column as u32
+            )
+        })
+        .collect()
+}
+
 /// The smallest text in an SVG: its font size and the SVG's own width (user units).
 #[derive(Debug, Clone, PartialEq)]
 pub struct SmallestText {
@@ -291,6 +311,24 @@ mod tests {
             dir.path(),
         );
         assert_eq!(narrow, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_table_that_cannot_fit_without_breaking_a_word_may_scroll_and_is_noted() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = report(
+            r#"{"viewport":1280,"column":900,"words":9,"images":[],"problems":[],
+                "tables":[{"name":"table 1 (ID | claim)","width":1300,"narrowest":1200,
+                           "scrolls":true}]}"#,
+        );
+        assert_eq!(
+            problems(&r, "claims.html", 1280, dir.path()),
+            Vec::<String>::new()
+        );
+        let found = notes(&r, 1280);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("narrowest layout without a broken word is 1200 px"));
+        assert_eq!(notes(&r, 400), Vec::<String>::new());
     }
 
     #[test]

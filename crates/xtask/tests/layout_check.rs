@@ -24,6 +24,18 @@ const PROSE: &str = "Every thread calls the same C function on the same global c
                      once, and the lock, the atomic instruction or the shards decide whether \
                      any increment is lost on the way, which the table shows per kernel.";
 
+/// A benchmark table as `cargo xtask bench` writes it: long labels first, then short numbers.
+fn bench_table() -> String {
+    let label = "sharded (per-thread padded counters, reentrant C increment, summed after \
+                 join), 2 threads";
+    format!(
+        "<div class=\"table-wrapper\"><table><thead><tr><th>measurement</th><th>median</th>\
+         <th>min – max</th><th>runs</th><th>unit</th></tr></thead><tbody><tr><td>{label}</td>\
+         <td>1244</td><td>1148 – 1291</td><td>7</td><td>M increments/s</td></tr></tbody>\
+         </table></div>"
+    )
+}
+
 /// A chapter-like page: a crate table in mdbook's wrapper, with `extra` added to the body.
 fn page(extra: &str) -> String {
     let mut rows = String::new();
@@ -106,6 +118,26 @@ fn the_books_css_keeps_every_word_of_the_same_table_whole_at_both_widths() {
         return;
     };
     assert_eq!(problems, Vec::<String>::new());
+}
+
+#[test]
+fn a_nowrap_label_column_that_pushes_a_table_past_the_column_fails_at_desktop_width() {
+    let Some(old) = check(&page(&bench_table()), OLD_CSS) else {
+        return;
+    };
+    let all = old.join("\n");
+    assert!(
+        all.contains("at 1280 px: table 2 (measurement | median | min – max | runs | unit) is "),
+        "{all}"
+    );
+    assert!(
+        all.contains("with its cells wrapping at spaces it fits"),
+        "{all}"
+    );
+    let Some(now) = check(&page(&bench_table()), &book_css()) else {
+        return;
+    };
+    assert_eq!(now, Vec::<String>::new());
 }
 
 #[test]

@@ -57,12 +57,18 @@
             Math.round(col.width) + " px column" });
       }
     }
-    // The narrowest the table can be without breaking a word: a table narrower than its
-    // content is laid out at that width.
+    // The narrowest the table can be without breaking a word: a table given less width than
+    // its content needs is laid out at that width. Its cells' text is let wrap at spaces for
+    // this (inline code keeps its own rules), so a `nowrap` on prose cells, which is what
+    // pushes long labels off the page, does not count as a reason to scroll.
+    const cells = Array.from(table.querySelectorAll("td, th"));
+    const saved = cells.map((c) => c.style.whiteSpace);
+    cells.forEach((c) => { c.style.whiteSpace = "normal"; });
     const before = table.style.width;
     table.style.width = "1px";
     const narrowest = table.getBoundingClientRect().width;
     table.style.width = before;
+    cells.forEach((c, k) => { c.style.whiteSpace = saved[k]; });
     return { name: name, width: Math.round(contentWidth), narrowest: Math.round(narrowest),
       scrolls: scrolls };
   }

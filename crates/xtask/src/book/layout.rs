@@ -130,8 +130,9 @@ pub fn problems(report: &Report, page: &str, width: u32, book_out: &Path) -> Vec
             .filter(|t| t.scrolls && t.narrowest <= report.column)
         {
             out.push(format!(
-                "at {width} px: {} is {} px wide in a {} px column although it fits in {} px: \
-                 at desktop width a table that can fit must not scroll",
+                "at {width} px: {} is {} px wide in a {} px column, though with its cells \
+                 wrapping at spaces it fits in {} px: at desktop width a table that can fit \
+                 must not scroll (is a cell `white-space: nowrap`?)",
                 t.name, t.width, report.column as u32, t.narrowest
             ));
         }

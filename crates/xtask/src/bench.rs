@@ -12,7 +12,8 @@
 //! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
 //! book is typed by hand). `--quick` writes into `target/bench-quick/` instead, with small sizes,
 //! for CI; both modes then check that every file was produced, is not empty, and parses.
-//! `--replot` measures nothing and redraws the figures from the `results.json` already there.
+//! `--replot` measures nothing and rewrites the tables and figures from the `results.json`
+//! already there.
 //! Deeper digging: the crates' criterion benches (`cargo bench -p kernels`, `-p isolated`).
 
 pub mod arrays;
@@ -52,8 +53,9 @@ pub struct BenchArgs {
     /// results then go to target/bench-only/ unless --out says otherwise.
     #[arg(long)]
     pub only: Vec<String>,
-    /// Measure nothing: redraw the figures from the `results.json` already in the output
-    /// folder (default mdbook/src/figures), e.g. after changing how they are drawn.
+    /// Measure nothing: rewrite the tables and redraw the figures from the `results.json`
+    /// already in the output folder (default mdbook/src/figures), e.g. after changing how
+    /// they are drawn.
     #[arg(long, conflicts_with_all = ["quick", "only"])]
     pub replot: bool,
 }
@@ -151,7 +153,8 @@ pub fn count_label(n: usize) -> String {
     }
 }
 
-/// Redraws the figures from the `results.json` in `dir`, without measuring.
+/// Rewrites the tables and redraws the figures from the `results.json` in `dir`, without
+/// measuring.
 pub fn replot(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
     let json = dir.join("results.json");
     let text = std::fs::read_to_string(&json).with_context(|| {
@@ -162,7 +165,8 @@ pub fn replot(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
     })?;
     let results: Results = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a results file", json.display()))?;
-    let files = figures::write_figures(&results, dir)?;
+    let mut files = report::write_markdown(&results, dir)?;
+    files.extend(figures::write_figures(&results, dir)?);
     for f in &files {
         verify::check_file(f)?;
     }
@@ -180,7 +184,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|| root.join("mdbook/src/figures"));
         let files = replot(&dir)?;
         println!(
-            "{} figures redrawn from {} (nothing measured)",
+            "{} tables and figures rewritten from {} (nothing measured)",
             files.len(),
             dir.join("results.json").display()
         );

@@ -48,6 +48,10 @@ pub const GROUPS: &[(&str, &str)] = &[
     ("python", "Python with ctypes against Rust, on the same C"),
 ];
 
+/// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
+/// cell never breaks onto three lines (the book's layout check measures the tables).
+pub const RANGE_DASH: &str = "\u{a0}–\u{a0}";
+
 /// A number with 3 significant digits, without exponent for everyday magnitudes.
 pub fn num(v: f64) -> String {
     let a = v.abs();
@@ -99,7 +103,7 @@ pub fn group_table(r: &Results, group: &str) -> String {
         t.row([
             label,
             num(m.summary.median),
-            format!("{} – {}", num(m.summary.min), num(m.summary.max)),
+            format!("{}{RANGE_DASH}{}", num(m.summary.min), num(m.summary.max)),
             m.summary.runs.to_string(),
             m.unit.clone(),
         ]);
@@ -124,7 +128,7 @@ fn ratio_table(ratios: &[&Ratio]) -> String {
         t.row([
             x.label.clone(),
             format!("{}x", num(x.value)),
-            format!("{}x – {}x", num(x.range.0), num(x.range.1)),
+            format!("{}x{RANGE_DASH}{}x", num(x.range.0), num(x.range.1)),
             target,
             met.to_string(),
         ]);
@@ -184,6 +188,17 @@ pub fn full_report(r: &Results) -> String {
 
 /// Writes `results.json`, `<group>.md`, `targets.md` and `results.md` into `dir`; returns them.
 pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let json = dir.join("results.json");
+    std::fs::write(&json, serde_json::to_string_pretty(r)? + "\n")
+        .with_context(|| format!("cannot write {}", json.display()))?;
+    let mut files = vec![json];
+    files.extend(write_markdown(r, dir)?);
+    Ok(files)
+}
+
+/// Writes the Markdown tables only (`--replot`: `results.json` is left as it is, since reading
+/// and writing it again would change the last digit of some numbers).
+pub fn write_markdown(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut put = |name: &str, text: String| -> anyhow::Result<()> {
         let p = dir.join(name);
@@ -191,7 +206,6 @@ pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         files.push(p);
         Ok(())
     };
-    put("results.json", serde_json::to_string_pretty(r)? + "\n")?;
     put("machine.md", machine_table(r))?;
     for (group, _) in GROUPS {
         put(&format!("{group}.md"), group_table(r, group))?;

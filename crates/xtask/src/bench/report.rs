@@ -49,8 +49,9 @@ pub const GROUPS: &[(&str, &str)] = &[
 ];
 
 /// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
-/// cell never breaks onto three lines (the book's layout check measures the tables).
-pub const RANGE_DASH: &str = "\u{a0}–\u{a0}";
+/// cell never breaks onto three lines. A line may still break after a dash (Unicode's line
+/// breaking rules), so a word joiner (U+2060, invisible) holds the dash to what follows.
+pub const RANGE_DASH: &str = "\u{a0}–\u{2060}\u{a0}";
 
 /// A number with 3 significant digits, without exponent for everyday magnitudes.
 pub fn num(v: f64) -> String {
@@ -218,6 +219,16 @@ pub fn write_markdown(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_in_a_table_has_no_space_a_line_may_break_at() {
+        let range = format!("596{RANGE_DASH}653");
+        assert!(!range.contains(' '), "{range:?}");
+        assert_eq!(
+            range.replace('\u{2060}', "").replace('\u{a0}', " "),
+            "596 – 653"
+        );
+    }
 
     #[test]
     fn num_keeps_three_significant_digits() {

@@ -93,6 +93,10 @@
     return chars;
   }
 
+  // The spaces a line may break at. A no-break space (U+00A0, U+2007, U+202F) joins what it
+  // stands between into one word, which must then stay on one line ("596 – 653").
+  const BREAKABLE = /[ \t\n\r\f\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000]/;
+
   // The lines the characters chars[a..b) are on: one entry per line box.
   function lineOf(chars, a, b) {
     const range = document.createRange();
@@ -109,16 +113,16 @@
     return lines;
   }
 
-  // A word (a run of non-space characters) whose characters are on more than one line was
+  // A word (a run of characters without a breakable space) whose characters are on more than one line was
   // broken inside the word. Returns how many words were looked at.
   function checkWords(cell, where, problems) {
     const chars = cellText(cell);
     let words = 0;
     let k = 0;
     while (k < chars.length) {
-      if (/\s/.test(chars[k].c) || !chars[k].node) { k++; continue; }
+      if (BREAKABLE.test(chars[k].c) || !chars[k].node) { k++; continue; }
       let end = k;
-      while (end < chars.length && chars[end].node && !/\s/.test(chars[end].c)) end++;
+      while (end < chars.length && chars[end].node && !BREAKABLE.test(chars[end].c)) end++;
       words++;
       if (lineOf(chars, k, end).length > 1) {
         // Where it broke: "rac/y". A break right after a hyphen in prose ("thread-/safe") is

@@ -95,7 +95,8 @@ pub fn group_table(r: &Results, group: &str) -> String {
         let _ = writeln!(s, "_{}_", caption(r));
         return s;
     }
-    let mut t = lab::Table::new(["measurement", "median", "min – max", "runs", "unit"]);
+    let min_max = format!("min{RANGE_DASH}max");
+    let mut t = lab::Table::new(["measurement", "median", min_max.as_str(), "runs", "unit"]);
     for m in r.measurements.iter().filter(|m| m.group == group) {
         let mut label = m.label.clone();
         for (k, v) in &m.extra {

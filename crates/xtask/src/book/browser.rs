@@ -79,10 +79,15 @@ impl Browser {
     /// Chromium lays out no window narrower than
     /// [`NARROWEST_WINDOW`](super::layout::NARROWEST_WINDOW): the layout check frames narrower
     /// widths.
+    ///
+    /// A virtual-time budget makes Chromium print the DOM only after the page's own timers and
+    /// promises have run (the layout script waits for the web fonts); virtual time runs ahead
+    /// when the page is idle, so this costs no real seconds.
     pub fn dump_dom(&self, url: &str, width: u32) -> anyhow::Result<String> {
         let profile = profile_dir()?;
         let mut cmd = self.command(profile.path());
         cmd.arg(format!("--window-size={width},900"))
+            .arg("--virtual-time-budget=10000")
             .args(["--dump-dom", url]);
         let done = supervisor::run(&mut cmd, LIMIT, Output::Capture)?;
         if !done.status.success() || !done.stdout.contains("<html") {

@@ -210,7 +210,7 @@
     out.textContent = JSON.stringify(report);
   }
 
-  window.addEventListener("load", function () {
+  function measure() {
     let report;
     try {
       report = run();
@@ -218,5 +218,16 @@
       report = { error: String(e && e.stack ? e.stack : e) };
     }
     publish(report);
+  }
+
+  // Web fonts can still be loading at the load event, and a fallback font lays text out
+  // differently: measure once they are in. (The check runs Chromium with a virtual-time budget,
+  // so it waits for this before printing the DOM.)
+  window.addEventListener("load", function () {
+    if (document.fonts && document.fonts.ready) {
+      document.fonts.ready.then(measure, measure);
+    } else {
+      measure();
+    }
   });
 })();

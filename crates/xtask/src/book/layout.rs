@@ -44,6 +44,8 @@ pub struct Report {
     pub viewport: f64,
     /// The text column's width (mdbook's `<main>` without padding).
     pub column: f64,
+    /// `document.fonts.status` when it measured: "loaded" unless a web font never arrived.
+    pub fonts: String,
     /// How many words in table cells were looked at.
     pub words: usize,
     /// Every table on the page.
@@ -113,6 +115,13 @@ pub fn problems(report: &Report, page: &str, width: u32, book_out: &Path) -> Vec
             "the page was laid out {} px wide, not {width} px (the window or frame size was \
              not applied)",
             report.viewport
+        ));
+    }
+    if report.fonts != "loaded" {
+        out.push(format!(
+            "at {width} px: the web fonts were `{}` when the page was measured, so the text \
+             was laid out in a fallback font",
+            report.fonts
         ));
     }
     out.extend(
@@ -289,7 +298,7 @@ mod tests {
         )
         .unwrap();
         let r = report(
-            r#"{"viewport":1280,"column":750,"words":3,
+            r#"{"viewport":1280,"column":750,"words":3,"fonts":"loaded",
                 "tables":[{"name":"table 1 (a | b)","width":900,"narrowest":700,"scrolls":true}],
                 "images":[{"src":"figures/a.svg","width":750,"natural_width":960}],
                 "problems":[{"kind":"word-break","element":"table 1 (a | b), row 2, column 1",
@@ -318,7 +327,7 @@ mod tests {
     fn a_table_that_cannot_fit_without_breaking_a_word_may_scroll_and_is_noted() {
         let dir = tempfile::tempdir().unwrap();
         let r = report(
-            r#"{"viewport":1280,"column":900,"words":9,"images":[],"problems":[],
+            r#"{"viewport":1280,"column":900,"words":9,"fonts":"loaded","images":[],"problems":[],
                 "tables":[{"name":"table 1 (ID | claim)","width":1300,"narrowest":1200,
                            "scrolls":true}]}"#,
         );
@@ -330,6 +339,18 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert!(found[0].contains("narrowest layout without a broken word is 1200 px"));
         assert_eq!(notes(&r, 400), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_page_measured_before_its_fonts_arrived_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = report(
+            r#"{"viewport":400,"column":370,"words":0,"fonts":"loading","images":[],
+                "problems":[],"tables":[]}"#,
+        );
+        let found = problems(&r, "ch.html", 400, dir.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("fallback font"), "{found:?}");
     }
 
     #[test]

@@ -104,11 +104,13 @@ fn the_old_table_css_breaks_crate_names_and_the_check_says_where() {
         return;
     };
     let all = problems.join("\n");
+    // `isolated` breaks where the column's width says (`isol/ated` with Debian's fonts).
+    let isolated = "at 1280 px: table 1 (crate | how | why), row 6, column 1 the word `is";
     assert!(
-        all.contains("at 1280 px: table 1 (crate | how | why), row 6, column 1 the word `isol/"),
+        all.lines().any(|l| l.starts_with(isolated)
+            && l.ends_with("is broken across lines (/ marks the break)")),
         "{all}"
     );
-    assert!(all.contains("is broken across lines"), "{all}");
     assert!(all.contains("at 400 px:"), "{all}");
 }
 

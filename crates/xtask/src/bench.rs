@@ -12,10 +12,13 @@
 //! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
 //! book is typed by hand). `--quick` writes into `target/bench-quick/` instead, with small sizes,
 //! for CI; both modes then check that every file was produced, is not empty, and parses.
+//! `--replot` measures nothing and rewrites the tables and figures from the `results.json`
+//! already there.
 //! Deeper digging: the crates' criterion benches (`cargo bench -p kernels`, `-p isolated`).
 
 pub mod arrays;
 pub mod calls;
+pub mod chart;
 pub mod counters;
 pub mod figures;
 pub mod machine;
@@ -51,6 +54,11 @@ pub struct BenchArgs {
     /// results then go to target/bench-only/ unless --out says otherwise.
     #[arg(long)]
     pub only: Vec<String>,
+    /// Measure nothing: rewrite the tables and redraw the figures from the `results.json`
+    /// already in the output folder (default mdbook/src/figures), e.g. after changing how
+    /// they are drawn.
+    #[arg(long, conflicts_with_all = ["quick", "only"])]
+    pub replot: bool,
 }
 
 /// How big and how many: one set for the full run, one for `--quick`.
@@ -146,10 +154,43 @@ pub fn count_label(n: usize) -> String {
     }
 }
 
+/// Rewrites the tables and redraws the figures from the `results.json` in `dir`, without
+/// measuring.
+pub fn replot(dir: &std::path::Path) -> anyhow::Result<Vec<PathBuf>> {
+    let json = dir.join("results.json");
+    let text = std::fs::read_to_string(&json).with_context(|| {
+        format!(
+            "cannot read {} (run `cargo xtask bench` first)",
+            json.display()
+        )
+    })?;
+    let results: Results = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a results file", json.display()))?;
+    let mut files = report::write_markdown(&results, dir)?;
+    files.extend(figures::write_figures(&results, dir)?);
+    for f in &files {
+        verify::check_file(f)?;
+    }
+    Ok(files)
+}
+
 /// Runs the suite, writes the files, checks them, prints the table.
 pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let root = lab::workspace_root();
+    if args.replot {
+        let dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| root.join("mdbook/src/figures"));
+        let files = replot(&dir)?;
+        println!(
+            "{} tables and figures rewritten from {} (nothing measured)",
+            files.len(),
+            dir.join("results.json").display()
+        );
+        return Ok(());
+    }
     let sizes = if args.quick {
         Sizes::quick()
     } else {

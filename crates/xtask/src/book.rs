@@ -1,7 +1,8 @@
 //! `cargo xtask book-check`: what CI runs on the book. It fails on a missing include or anchor,
 //! a pasted code block, a bad claims-ledger row, a dead internal link or image, and anything a
-//! real browser (headless Chromium) sees wrong on any chapter. It saves screenshots of two
-//! chapters to `mdbook/screenshots/` for review.
+//! real browser (headless Chromium) sees wrong on any chapter, at a desktop and a phone width. It
+//! saves screenshots of four chapters at both widths to `target/book-check/screenshots/` for
+//! review.
 //!
 //! The checks, in the order they run:
 //! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, none
@@ -10,11 +11,15 @@
 //! - [`pictures`]: every SVG is XML with a viewBox, legible, and shown by a chapter;
 //! - [`claims`]: the claims ledger, against the workspace it describes;
 //! - [`html`]: the links and images of the built HTML;
-//! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`].
+//! - [`browser`]: every chapter in headless Chromium, served by the request-logging [`server`];
+//! - [`layout`]: the same chapters measured by the browser at 1280 and 400 px: tables fit or
+//!   scroll in their own box, no word in a table breaks, images load and fit, figures' text is
+//!   large enough to read.
 
 pub mod browser;
 pub mod claims;
 pub mod html;
+pub mod layout;
 pub mod pictures;
 pub mod server;
 pub mod shape;
@@ -192,8 +197,10 @@ fn browser_check(
                  Run `bash .ci/install-tools` (installs mdbook {MDBOOK_VERSION} and chromium)"
         );
     };
+    let started = std::time::Instant::now();
     let chrome = browser::Browser::new(exe);
-    let server = server::Server::start(&book.out).context("cannot start a local server")?;
+    let server = server::Server::start(&book.out, Some(layout::SCRIPT))
+        .context("cannot start a local server")?;
     let mut problems = Vec::new();
     let mut pages: Vec<(String, Option<usize>)> = chapters
         .iter()
@@ -205,43 +212,82 @@ fn browser_check(
         })
         .collect();
     pages.push(("index.html".into(), None));
+    let mut words = 0;
     for (page, expected) in &pages {
-        server.take_log();
-        // One retry: on a loaded machine Chromium itself occasionally fails to start.
-        let dom = match chrome.dump_dom(&server.url(page)).or_else(|_| {
+        for width in layout::WIDTHS {
+            // The desktop width loads the page itself, which the other checks read too.
+            let framed = width < layout::NARROWEST_WINDOW;
+            let window = width.max(layout::NARROWEST_WINDOW);
+            let url = server.layout_url(page, width, framed);
             server.take_log();
-            chrome.dump_dom(&server.url(page))
-        }) {
-            Ok(d) => d,
-            Err(e) => {
-                problems.push(Problem {
-                    place: page.clone(),
-                    message: format!("{e:#}"),
-                });
-                continue;
+            // One retry: on a loaded machine Chromium itself occasionally fails to start.
+            let dom = match chrome.dump_dom(&url, window).or_else(|_| {
+                server.take_log();
+                chrome.dump_dom(&url, window)
+            }) {
+                Ok(d) => d,
+                Err(e) => {
+                    problems.push(Problem {
+                        place: page.clone(),
+                        message: format!("{e:#}"),
+                    });
+                    continue;
+                }
+            };
+            let requests = server.take_log();
+            let mut found = match layout::report_in(&dom) {
+                Ok(report) => {
+                    words += report.words;
+                    for note in layout::notes(&report, width) {
+                        println!("book check: note: {page}: {note}");
+                    }
+                    layout::problems(&report, page, width, &book.out)
+                }
+                Err(e) => vec![format!("at {width} px: {e:#}")],
+            };
+            if !framed {
+                found.extend(browser::check_rendered(
+                    site, page, &dom, &requests, *expected,
+                ));
             }
-        };
-        let requests = server.take_log();
-        for message in browser::check_rendered(site, page, &dom, &requests, *expected) {
-            problems.push(Problem {
+            problems.extend(found.into_iter().map(|message| Problem {
                 place: format!("{page} (in Chromium)"),
                 message,
-            });
+            }));
         }
     }
+    println!(
+        "book check: {} pages at {} px wide, {words} words in table cells measured, in {:.0} s",
+        pages.len(),
+        layout::WIDTHS.map(|w| w.to_string()).join(" and "),
+        started.elapsed().as_secs_f64()
+    );
 
-    let shots = book.dir.join("screenshots");
-    fs::create_dir_all(&shots).context("cannot create mdbook/screenshots")?;
-    for page in screenshot_pages(chapters, &book.src) {
-        let png = shots.join(page.replace('/', "_").replace(".html", ".png"));
-        chrome.screenshot(&server.url(&page), &png)?;
-        println!("book check: screenshot {}", png.display());
+    let shots = book.root.join("target/book-check/screenshots");
+    if shots.is_dir() {
+        fs::remove_dir_all(&shots).context("cannot empty the screenshots folder")?;
     }
+    fs::create_dir_all(&shots).context("cannot create the screenshots folder")?;
+    for page in screenshot_pages(chapters, &book.src) {
+        for width in layout::WIDTHS {
+            let framed = width < layout::NARROWEST_WINDOW;
+            let png = shots.join(format!(
+                "{}-{width}.png",
+                page.replace('/', "_").trim_end_matches(".html")
+            ));
+            chrome.screenshot(
+                &server.layout_url(&page, width, framed),
+                width.max(layout::NARROWEST_WINDOW),
+                &png,
+            )?;
+        }
+    }
+    println!("book check: screenshots in {}", shots.display());
     Ok(problems)
 }
 
-/// The two chapters worth a look: the data-race lesson (or the C library chapter until it
-/// exists) and the myth-versus-measurement chapter.
+/// The chapters worth a look at both widths: the introduction, a lesson, the measurements and
+/// the claims ledger (each by its first name that exists, as chapters move).
 fn screenshot_pages(chapters: &[String], src: &Path) -> Vec<String> {
     let pick = |preferred: &[&str]| {
         preferred
@@ -249,9 +295,15 @@ fn screenshot_pages(chapters: &[String], src: &Path) -> Vec<String> {
             .find(|c| chapters.iter().any(|x| x == *c) && src.join(c).is_file())
             .map(|c| html_name(c))
     };
+    let first_lesson = chapters
+        .iter()
+        .find(|c| c.starts_with("lessons/") && src.join(c).is_file())
+        .map(|c| html_name(c));
     [
-        pick(&["lessons/02-data-race.md", "c-library.md"]),
-        pick(&["myth-versus-measurement.md", "introduction.md"]),
+        pick(&["introduction.md"]),
+        pick(&["lessons/02-data-race.md"]).or(first_lesson),
+        pick(&["measurements.md", "myth-versus-measurement.md"]),
+        pick(&["claims.md", "ledger.md"]),
     ]
     .into_iter()
     .flatten()

@@ -1,267 +1,389 @@
-//! SVG figures (plotters, SVG backend): horizontal bars at the median, whiskers from the
-//! fastest to the slowest run, the machine and date under every figure.
+//! The book's SVG figures, drawn from one run's [`Results`]: which measurements go into which
+//! figure, in which groups, as which series. The drawing itself is [`chart`](super::chart).
+//!
+//! Each figure groups its bars the way the comparison is read (the counters by thread count,
+//! the arrays by size, the process jobs by job), colours a kernel the same in every figure, and
+//! draws the limit a bar is measured against as a line (the same-run memcpy). The lost-update
+//! figure shows only the kernels that lost something and names the exact ones in one line, so
+//! it is not a wall of zero-length bars. `cargo xtask bench --replot` redraws them from the
+//! committed `results.json` without measuring again.
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use plotters::prelude::*;
 
-use super::report::{Results, caption, num};
+use super::chart::{self, Chart, Group, Row, WIDTH};
+use super::report::{Results, caption};
+use super::sampling::{Measurement, Ratio};
 
-/// One bar.
-#[derive(Debug, Clone)]
-pub struct Bar {
-    /// What was measured.
-    pub label: String,
-    /// Bar length.
-    pub median: f64,
-    /// Whisker start.
-    pub min: f64,
-    /// Whisker end.
-    pub max: f64,
-}
-
-/// What a figure shows.
-#[derive(Debug, Clone, Copy)]
-pub enum Shows {
-    /// The group's measurements in this unit.
-    Unit(&'static str),
-    /// The group's ratios ("x times").
-    Ratios,
-}
-
-/// Every figure the suite draws: file name, group, what it shows, title.
-pub const FIGURES: &[(&str, &str, Shows, &str)] = &[
+/// Every figure the suite draws: file name, group, title.
+pub const FIGURES: &[(&str, &str, &str)] = &[
     (
         "calls.svg",
         "calls",
-        Shows::Unit("ns/call"),
-        "One call: Rust → C against inlined Rust (ns per call, lower is better)",
+        "One call: Rust → C against inlined Rust",
     ),
     (
         "counters.svg",
         "counters",
-        Shows::Unit("M increments/s"),
-        "Counter kernels: total increments per second (higher is better)",
+        "Counter kernels: increments per second",
     ),
     (
         "counters_lost.svg",
         "counters",
-        Shows::Unit("% lost"),
-        "Lost updates: increments called but missing from the total (% of all, per run)",
+        "Lost updates: % of increments missing",
     ),
     (
         "arrays.svg",
         "arrays",
-        Shows::Unit("GB/s"),
-        "square_array bandwidth, read + write (higher is better)",
+        "square_array bandwidth, read + write",
     ),
     (
         "processes.svg",
         "processes",
-        Shows::Unit("ms"),
-        "Threads against processes, pipes against shared memory (ms per job, lower is better)",
+        "Threads against processes: ms per job",
     ),
     (
         "python.svg",
         "python",
-        Shows::Ratios,
-        "Python with ctypes against Rust, same C: ratios of same-run medians",
+        "Python with ctypes against Rust: ratios",
     ),
 ];
 
 /// Draws every figure into `dir`; returns the files.
 pub fn write_figures(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    let cap = caption(r);
-    for &(file, group, shows, title) in FIGURES {
+    let footer = caption(r);
+    for &(file, group, title) in FIGURES {
         let path = dir.join(file);
         if let Some(sk) = r.skipped.iter().find(|s| s.group == group) {
             notice(
                 &path,
                 title,
                 &format!("Skipped in this run: {}", sk.reason),
-                &cap,
+                &footer,
             )?;
             files.push(path);
             continue;
         }
-        let (bars, unit): (Vec<Bar>, &str) = match shows {
-            Shows::Unit(unit) => (
-                r.measurements
-                    .iter()
-                    .filter(|m| m.group == group && m.unit == unit)
-                    .map(|m| Bar {
-                        label: m.label.clone(),
-                        median: m.summary.median,
-                        min: m.summary.min,
-                        max: m.summary.max,
-                    })
-                    .collect(),
-                unit,
-            ),
-            Shows::Ratios => (
-                r.ratios
+        let ms: Vec<&Measurement> = r.measurements.iter().filter(|m| m.group == group).collect();
+        let chart = match file {
+            "calls.svg" => calls(&ms),
+            "counters.svg" => counters(&ms),
+            "counters_lost.svg" => lost(&ms),
+            "arrays.svg" => arrays(&ms),
+            "processes.svg" => processes(&ms),
+            _ => python(
+                &r.ratios
                     .iter()
                     .filter(|x| x.group == group)
-                    .map(|x| Bar {
-                        label: x.label.clone(),
-                        median: x.value,
-                        min: x.range.0,
-                        max: x.range.1,
-                    })
-                    .collect(),
-                "x",
+                    .collect::<Vec<_>>(),
             ),
         };
-        if bars.is_empty() {
-            notice(
-                &path,
-                title,
-                "Nothing was measured for this figure in this run",
-                &cap,
-            )?;
+        let chart = Chart {
+            title: title.to_string(),
+            footer: footer.clone(),
+            ..chart
+        };
+        if chart.groups.iter().all(|g| g.rows.is_empty()) {
+            let text = chart
+                .note
+                .clone()
+                .unwrap_or_else(|| "Nothing was measured for this figure in this run".into());
+            notice(&path, title, &text, &footer)?;
         } else {
-            bar_chart(&path, title, unit, &bars, &cap)?;
+            chart::draw(&path, &chart)?;
         }
         files.push(path);
     }
     Ok(files)
 }
 
-const WIDTH: u32 = 960;
+fn empty(unit: &str) -> Chart {
+    Chart {
+        title: String::new(),
+        unit: unit.into(),
+        groups: Vec::new(),
+        reference: None,
+        note: None,
+        footer: String::new(),
+    }
+}
 
-/// Ten distinct colours that stay readable on white (the "tab10" set).
-const PALETTE: [(u8, u8, u8); 10] = [
-    (31, 119, 180),
-    (255, 127, 14),
-    (44, 160, 44),
-    (214, 39, 40),
-    (148, 103, 189),
-    (140, 86, 75),
-    (227, 119, 194),
-    (127, 127, 127),
-    (188, 189, 34),
-    (23, 190, 207),
-];
-const ROW: u32 = 46;
+fn row(series: &str, label: &str, m: &Measurement) -> Row {
+    Row {
+        series: series.into(),
+        label: label.into(),
+        median: m.summary.median,
+        min: m.summary.min,
+        max: m.summary.max,
+    }
+}
+
+/// Adds `r` to the group titled `title`, opening it when it is new.
+fn push(groups: &mut Vec<Group>, title: &str, r: Row) {
+    match groups.iter_mut().find(|g| g.title == title) {
+        Some(g) => g.rows.push(r),
+        None => groups.push(Group {
+            title: title.into(),
+            rows: vec![r],
+            limit: None,
+        }),
+    }
+}
+
+/// The kernel's name in a counter label: "mutex-c (C global …), 2 threads" → "mutex-c".
+fn kernel(label: &str) -> &str {
+    label.split([' ', ',']).next().unwrap_or(label)
+}
+
+/// "…_2t" → "2 threads".
+fn threads(id: &str) -> String {
+    let n = id
+        .rsplit('_')
+        .next()
+        .and_then(|t| t.strip_suffix('t'))
+        .unwrap_or("?");
+    format!("{n} thread{}", if n == "1" { "" } else { "s" })
+}
+
+fn calls(ms: &[&Measurement]) -> Chart {
+    let mut c = empty("ns per call (lower is better)");
+    for m in ms {
+        let (series, label) = match m.id.as_str() {
+            "call_rust_inline_square" => ("Rust inline", "square, inlined in Rust"),
+            "call_rust_c_square_wide" => ("Rust → C", "C square_wide (safe fn)"),
+            "call_rust_c_square" => ("Rust → C", "ffi::square (checked)"),
+            _ => ("Rust → C", m.label.as_str()),
+        };
+        push(&mut c.groups, "one call, same run", row(series, label, m));
+    }
+    c
+}
+
+fn counters(ms: &[&Measurement]) -> Chart {
+    let mut c = empty("M increments/s, all threads (higher is better)");
+    for m in ms.iter().filter(|m| m.unit == "M increments/s") {
+        let k = kernel(&m.label);
+        push(&mut c.groups, &threads(&m.id), row(k, k, m));
+    }
+    c
+}
+
+fn lost(ms: &[&Measurement]) -> Chart {
+    let mut c = empty("% of increments lost (per run)");
+    let lost: Vec<&&Measurement> = ms.iter().filter(|m| m.unit == "% lost").collect();
+    let mut exact: Vec<&str> = Vec::new();
+    for m in &lost {
+        let k = kernel(&m.label);
+        if lost
+            .iter()
+            .any(|x| kernel(&x.label) == k && x.summary.max > 0.0)
+        {
+            push(&mut c.groups, &threads(&m.id), row(k, k, m));
+        } else if !exact.contains(&k) {
+            exact.push(k);
+        }
+    }
+    if !exact.is_empty() {
+        let mut at: Vec<String> = lost.iter().map(|m| threads(&m.id)).collect();
+        at.dedup();
+        c.note = Some(format!(
+            "0 lost (exact) at {}: {}",
+            at.join(" and "),
+            exact.join(", ")
+        ));
+    }
+    c
+}
+
+fn arrays(ms: &[&Measurement]) -> Chart {
+    let mut c = empty("GB/s, read + write (higher is better)");
+    let mut ceilings = Vec::new();
+    for m in ms {
+        let (kind, size) = m.id.rsplit_once('_').unwrap_or((m.id.as_str(), ""));
+        let title = match size.parse::<usize>() {
+            Ok(n) => format!("{} doubles", super::count_label(n)),
+            Err(_) => "array".into(),
+        };
+        let series = match kind {
+            "array_memcpy_2t" => {
+                ceilings.push((title, m.summary.median));
+                continue;
+            }
+            "array_memcpy_pieces" => "memcpy, 1 MiB pieces",
+            "array_one_call" => "one C call",
+            "array_rayon_2t" => "rayon over C",
+            "array_rayon_in_place" => "rayon in place",
+            "array_rayon_fresh" => "fresh output",
+            _ => m.label.as_str(),
+        };
+        push(&mut c.groups, &title, row(series, series, m));
+    }
+    set_limits(&mut c.groups, ceilings);
+    c
+}
+
+/// Draws each group's memcpy as its limit line.
+fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>) {
+    for (title, v) in limits {
+        if let Some(g) = groups.iter_mut().find(|g| g.title == title) {
+            g.limit = Some((v, "memcpy".into()));
+        }
+    }
+}
+
+fn processes(ms: &[&Measurement]) -> Chart {
+    let mut c = empty("ms (lower is better)");
+    let mut ceilings = Vec::new();
+    let (start, e1, big, job) = (
+        "starting and talking",
+        "square 1..=1e5",
+        "8 MB array",
+        "counter job",
+    );
+    for m in ms {
+        let (group, series, label) = match m.id.as_str() {
+            "proc_startup" => (start, "processes", "start a worker"),
+            "proc_round_trip" => (start, "processes", "one round trip"),
+            "proc_per_item" => (e1, "processes", "1 message per item"),
+            "proc_batched" => (e1, "processes", "batched: 2 messages"),
+            "proc_squares_in_process" => (e1, "threads", "in-process, 1 thread"),
+            "proc_threads_square" => (big, "threads", "2 threads"),
+            "proc_pipe_square" => (big, "processes", "2 processes, pipes"),
+            "proc_shm_square" => (big, "processes", "2 processes, shared mem."),
+            "proc_count_threads" => (job, "threads", "2 threads"),
+            "proc_count_processes" => (job, "processes", "2 processes"),
+            "proc_memcpy" => {
+                ceilings.push((big.to_string(), m.summary.median));
+                continue;
+            }
+            _ => ("other", "processes", m.label.as_str()),
+        };
+        push(&mut c.groups, group, row(series, label, m));
+    }
+    set_limits(&mut c.groups, ceilings);
+    c
+}
+
+fn python(ratios: &[&Ratio]) -> Chart {
+    let mut c = empty("ratio of same-run medians");
+    c.reference = Some((1.0, "1x".into()));
+    for x in ratios {
+        let id = x.id.as_str();
+        let size = if id.ends_with("_100000") {
+            "1e5"
+        } else {
+            "1e7"
+        };
+        let (group, label) = match id.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '_')
+        {
+            "py_vs_rust_call" => ("one call: ctypes ÷ Rust", "ffi::square".to_string()),
+            "py_vs_rust_plain_call" => ("one call: ctypes ÷ Rust", "square_wide".to_string()),
+            "py_e1_pool_vs_rust" => ("E1: 1e6 scalar calls", "pool of 4 ÷ Rust".to_string()),
+            "py_e1_pool_vs_one_process" => ("E1: 1e6 scalar calls", "1 process ÷ pool".to_string()),
+            "py_gil_long_speedup" => ("M1: 1 ÷ 2 Python threads", "long calls".to_string()),
+            "py_gil_tiny_speedup" => ("M1: 1 ÷ 2 Python threads", "tiny calls".to_string()),
+            "py_e3_pool_vs_rayon" => ("E3: pool of 4 ÷ …", format!("rayon, {size}")),
+            "py_e3_pool_vs_rayon_fresh" => ("E3: pool of 4 ÷ …", format!("rayon new out, {size}")),
+            "py_e3_pool_vs_one_call" => ("E3: pool of 4 ÷ …", format!("1 ctypes call, {size}")),
+            _ => ("other", x.label.clone()),
+        };
+        let r = Row {
+            series: "Python".into(),
+            label,
+            median: x.value,
+            min: x.range.0,
+            max: x.range.1,
+        };
+        push(&mut c.groups, group, r);
+    }
+    c
+}
 
 /// A figure that only says why there is no chart (a skipped comparison).
-fn notice(path: &Path, title: &str, text: &str, cap: &str) -> anyhow::Result<()> {
-    let root = SVGBackend::new(path, (WIDTH, 140)).into_drawing_area();
-    root.fill(&WHITE).map_err(plot_err)?;
-    root.draw_text(title, &("sans-serif", 18).into_text_style(&root), (10, 10))
-        .map_err(plot_err)?;
-    root.draw_text(text, &("sans-serif", 15).into_text_style(&root), (10, 60))
-        .map_err(plot_err)?;
-    root.draw_text(cap, &("sans-serif", 12).into_text_style(&root), (10, 115))
-        .map_err(plot_err)?;
-    root.present().map_err(plot_err)?;
+fn notice(path: &Path, title: &str, text: &str, footer: &str) -> anyhow::Result<()> {
+    let err = |e: plotters::drawing::DrawingAreaErrorKind<_>| {
+        anyhow::anyhow!("drawing a figure failed: {e}")
+    };
+    let root = SVGBackend::new(path, (WIDTH, 170)).into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    let font = |s: f64| ("sans-serif", s).into_font().color(&BLACK);
+    root.draw_text(title, &font(22.0), (10, 10)).map_err(err)?;
+    root.draw_text(text, &font(chart::SMALL), (10, 60))
+        .map_err(err)?;
+    let (machine, run) = footer.split_once(" · ").unwrap_or((footer, ""));
+    root.draw_text(machine, &font(chart::SMALL), (10, 105))
+        .map_err(err)?;
+    root.draw_text(run, &font(chart::SMALL), (10, 130))
+        .map_err(err)?;
+    root.present().map_err(err)?;
     Ok(())
 }
 
-fn plot_err(e: impl std::fmt::Display) -> anyhow::Error {
-    anyhow::anyhow!("drawing a figure failed: {e}")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Horizontal bars, first bar on top; a log axis when values span more than 100x.
-pub fn bar_chart(
-    path: &Path,
-    title: &str,
-    unit: &str,
-    bars: &[Bar],
-    cap: &str,
-) -> anyhow::Result<()> {
-    let k = bars.len();
-    let height = 110 + ROW * k as u32 + 40;
-    let root = SVGBackend::new(path, (WIDTH, height)).into_drawing_area();
-    root.fill(&WHITE).map_err(plot_err)?;
-    let (top, bottom) = root.split_vertically(height - 28);
-    bottom
-        .draw_text(cap, &("sans-serif", 12).into_text_style(&bottom), (10, 6))
-        .map_err(plot_err)?;
-
-    let positive = bars.iter().all(|b| b.min > 0.0);
-    let lo = bars.iter().map(|b| b.min).fold(f64::INFINITY, f64::min);
-    let hi = bars.iter().map(|b| b.max).fold(0.0, f64::max);
-    let log = positive && hi / lo > 100.0;
-    // On a log axis, plot log10(value) and label the ticks with the value.
-    let f = |v: f64| if log { v.log10() } else { v };
-    let (x0, x1) = if log {
-        ((lo.log10() - 0.3).floor(), (hi.log10() + 0.05).ceil())
-    } else {
-        (0.0, hi * 1.12)
-    };
-    let mut chart = ChartBuilder::on(&top)
-        .caption(title, ("sans-serif", 18))
-        .margin(12)
-        .x_label_area_size(34)
-        .y_label_area_size(8)
-        .build_cartesian_2d(x0..x1, -0.6f64..(k as f64 - 0.4))
-        .map_err(plot_err)?;
-    let x_desc = if log {
-        format!("{unit} (log scale)")
-    } else {
-        unit.to_string()
-    };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .disable_y_axis()
-        .x_desc(x_desc)
-        .x_labels(if log { (x1 - x0) as usize + 1 } else { 10 })
-        .x_label_formatter(&|v| if log { num(10f64.powf(*v)) } else { num(*v) })
-        .draw()
-        .map_err(plot_err)?;
-
-    if unit == "x" && (x0..=x1).contains(&f(1.0)) {
-        // Ratios: a line at 1x, where the two sides are equal.
-        chart
-            .draw_series(std::iter::once(PathElement::new(
-                vec![(f(1.0), -0.6), (f(1.0), k as f64 - 0.4)],
-                BLACK.mix(0.6).stroke_width(2),
-            )))
-            .map_err(plot_err)?;
+    fn m(id: &str, label: &str, unit: &str, v: f64) -> Measurement {
+        Measurement::new(id, "counters", label.to_string(), unit, true, vec![v]).unwrap()
     }
-    for (i, b) in bars.iter().enumerate() {
-        let y = (k - 1 - i) as f64;
-        let (red, green, blue) = PALETTE[i % PALETTE.len()];
-        let color = RGBColor(red, green, blue);
-        chart
-            .draw_series(std::iter::once(Rectangle::new(
-                [(x0, y - 0.14), (f(b.median), y + 0.1)],
-                color.filled(),
-            )))
-            .map_err(plot_err)?;
-        let (wl, wh) = (f(b.min), f(b.max));
-        let whisker = [
-            vec![(wl, y - 0.02), (wh, y - 0.02)],
-            vec![(wl, y - 0.1), (wl, y + 0.06)],
-            vec![(wh, y - 0.1), (wh, y + 0.06)],
+
+    #[test]
+    fn counters_are_grouped_by_thread_count_and_the_exact_kernels_named_once() {
+        let ms = [
+            m(
+                "counter_racy_1t",
+                "racy (no lock), 1 thread",
+                "M increments/s",
+                600.0,
+            ),
+            m(
+                "counter_racy_2t",
+                "racy (no lock), 2 threads",
+                "M increments/s",
+                590.0,
+            ),
+            m(
+                "counter_atomic_2t",
+                "atomic (C11), 2 threads",
+                "M increments/s",
+                50.0,
+            ),
+            m("counter_lost_racy_2t", "racy, 2 threads", "% lost", 47.0),
+            m("counter_lost_atomic_2t", "atomic, 2 threads", "% lost", 0.0),
+            m("counter_lost_atomic_4t", "atomic, 4 threads", "% lost", 0.0),
         ];
-        chart
-            .draw_series(
-                whisker
-                    .into_iter()
-                    .map(|p| PathElement::new(p, BLACK.stroke_width(1))),
-            )
-            .map_err(plot_err)?;
-        let text = format!(
-            "{}: {} {unit}  [{} – {}]",
-            b.label,
-            num(b.median),
-            num(b.min),
-            num(b.max)
+        let refs: Vec<&Measurement> = ms.iter().collect();
+        let c = counters(&refs);
+        let titles: Vec<&str> = c.groups.iter().map(|g| g.title.as_str()).collect();
+        assert_eq!(titles, ["1 thread", "2 threads"]);
+        let kernels: Vec<&str> = c.groups[1].rows.iter().map(|r| r.series.as_str()).collect();
+        assert_eq!(kernels, ["racy", "atomic"]);
+        let l = lost(&refs);
+        assert_eq!(l.groups.len(), 1);
+        assert_eq!(l.groups[0].rows.len(), 1, "only the racy kernel has a bar");
+        assert_eq!(
+            l.note.as_deref(),
+            Some("0 lost (exact) at 2 threads and 4 threads: atomic")
         );
-        chart
-            .draw_series(std::iter::once(Text::new(
-                text,
-                (x0, y + 0.42),
-                ("sans-serif", 13).into_font(),
-            )))
-            .map_err(plot_err)?;
     }
-    root.present()
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+
+    #[test]
+    fn the_memcpy_ceiling_is_a_line_in_its_size_group_not_a_bar() {
+        let a =
+            |id: &str, v: f64| Measurement::new(id, "arrays", id, "GB/s", true, vec![v]).unwrap();
+        let ms = [
+            a("array_memcpy_2t_10000000", 31.0),
+            a("array_rayon_2t_10000000", 43.0),
+            a("array_rayon_2t_100000000", 34.0),
+        ];
+        let refs: Vec<&Measurement> = ms.iter().collect();
+        let c = arrays(&refs);
+        assert_eq!(c.groups.len(), 2);
+        assert_eq!(c.groups[0].title, "1e7 doubles");
+        assert_eq!(c.groups[0].limit, Some((31.0, "memcpy".to_string())));
+        assert_eq!(c.groups[0].rows.len(), 1);
+        assert_eq!(c.groups[1].limit, None);
+    }
 }

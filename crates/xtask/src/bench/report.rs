@@ -48,6 +48,11 @@ pub const GROUPS: &[(&str, &str)] = &[
     ("python", "Python with ctypes against Rust, on the same C"),
 ];
 
+/// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
+/// cell never breaks onto three lines. A line may still break after a dash (Unicode's line
+/// breaking rules), so a word joiner (U+2060, invisible) holds the dash to what follows.
+pub const RANGE_DASH: &str = "\u{a0}–\u{2060}\u{a0}";
+
 /// A number with 3 significant digits, without exponent for everyday magnitudes.
 pub fn num(v: f64) -> String {
     let a = v.abs();
@@ -90,7 +95,8 @@ pub fn group_table(r: &Results, group: &str) -> String {
         let _ = writeln!(s, "_{}_", caption(r));
         return s;
     }
-    let mut t = lab::Table::new(["measurement", "median", "min – max", "runs", "unit"]);
+    let min_max = format!("min{RANGE_DASH}max");
+    let mut t = lab::Table::new(["measurement", "median", min_max.as_str(), "runs", "unit"]);
     for m in r.measurements.iter().filter(|m| m.group == group) {
         let mut label = m.label.clone();
         for (k, v) in &m.extra {
@@ -99,7 +105,7 @@ pub fn group_table(r: &Results, group: &str) -> String {
         t.row([
             label,
             num(m.summary.median),
-            format!("{} – {}", num(m.summary.min), num(m.summary.max)),
+            format!("{}{RANGE_DASH}{}", num(m.summary.min), num(m.summary.max)),
             m.summary.runs.to_string(),
             m.unit.clone(),
         ]);
@@ -124,7 +130,7 @@ fn ratio_table(ratios: &[&Ratio]) -> String {
         t.row([
             x.label.clone(),
             format!("{}x", num(x.value)),
-            format!("{}x – {}x", num(x.range.0), num(x.range.1)),
+            format!("{}x{RANGE_DASH}{}x", num(x.range.0), num(x.range.1)),
             target,
             met.to_string(),
         ]);
@@ -184,6 +190,17 @@ pub fn full_report(r: &Results) -> String {
 
 /// Writes `results.json`, `<group>.md`, `targets.md` and `results.md` into `dir`; returns them.
 pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let json = dir.join("results.json");
+    std::fs::write(&json, serde_json::to_string_pretty(r)? + "\n")
+        .with_context(|| format!("cannot write {}", json.display()))?;
+    let mut files = vec![json];
+    files.extend(write_markdown(r, dir)?);
+    Ok(files)
+}
+
+/// Writes the Markdown tables only (`--replot`: `results.json` is left as it is, since reading
+/// and writing it again would change the last digit of some numbers).
+pub fn write_markdown(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut put = |name: &str, text: String| -> anyhow::Result<()> {
         let p = dir.join(name);
@@ -191,7 +208,6 @@ pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
         files.push(p);
         Ok(())
     };
-    put("results.json", serde_json::to_string_pretty(r)? + "\n")?;
     put("machine.md", machine_table(r))?;
     for (group, _) in GROUPS {
         put(&format!("{group}.md"), group_table(r, group))?;
@@ -204,6 +220,16 @@ pub fn write_tables(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_range_in_a_table_has_no_space_a_line_may_break_at() {
+        let range = format!("596{RANGE_DASH}653");
+        assert!(!range.contains(' '), "{range:?}");
+        assert_eq!(
+            range.replace('\u{2060}', "").replace('\u{a0}', " "),
+            "596 – 653"
+        );
+    }
 
     #[test]
     fn num_keeps_three_significant_digits() {

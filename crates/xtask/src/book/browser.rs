@@ -75,11 +75,20 @@ impl Browser {
         cmd
     }
 
-    /// Loads `url` and returns the DOM after the load event.
-    pub fn dump_dom(&self, url: &str) -> anyhow::Result<String> {
+    /// Loads `url` in a window `width` px wide and returns the DOM after the load event.
+    /// Chromium lays out no window narrower than
+    /// [`NARROWEST_WINDOW`](super::layout::NARROWEST_WINDOW): the layout check frames narrower
+    /// widths.
+    ///
+    /// A virtual-time budget makes Chromium print the DOM only after the page's own timers and
+    /// promises have run (the layout script waits for the web fonts); virtual time runs ahead
+    /// when the page is idle, so this costs no real seconds.
+    pub fn dump_dom(&self, url: &str, width: u32) -> anyhow::Result<String> {
         let profile = profile_dir()?;
         let mut cmd = self.command(profile.path());
-        cmd.args(["--dump-dom", url]);
+        cmd.arg(format!("--window-size={width},900"))
+            .arg("--virtual-time-budget=10000")
+            .args(["--dump-dom", url]);
         let done = supervisor::run(&mut cmd, LIMIT, Output::Capture)?;
         if !done.status.success() || !done.stdout.contains("<html") {
             anyhow::bail!(
@@ -91,12 +100,12 @@ impl Browser {
         Ok(done.stdout)
     }
 
-    /// Saves a PNG screenshot of `url` to `png`.
-    pub fn screenshot(&self, url: &str, png: &Path) -> anyhow::Result<()> {
+    /// Saves a PNG screenshot of `url`, in a window `width` px wide, to `png`.
+    pub fn screenshot(&self, url: &str, width: u32, png: &Path) -> anyhow::Result<()> {
         let profile = profile_dir()?;
         let mut cmd = self.command(profile.path());
         cmd.arg(format!("--screenshot={}", png.display()))
-            .arg("--window-size=1280,2200")
+            .arg(format!("--window-size={width},2200"))
             .arg(url);
         let done = supervisor::run(&mut cmd, LIMIT, Output::Capture)?;
         if !done.status.success() || !png.is_file() {

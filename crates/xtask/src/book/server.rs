@@ -9,6 +9,11 @@
 //! HTTP itself is `hyper`'s (HTTP/1.1 with keep-alive, on a small tokio runtime of its own).
 //! What is ours is the log, which URL path maps to which file of the book ([`html::resolve`],
 //! the same resolution the link checks use), and the content types.
+//!
+//! For the [`layout`](super::layout) check the server can also carry a script of its own: a page
+//! asked for with `?layout-check` gets it inlined before `</body>`, so the book's files stay as
+//! mdbook wrote them, and `/__frame/<width>/<page>` answers a small page that shows `<page>` in
+//! an iframe `<width>` px wide (headless Chromium will not make its window narrower than 500 px).
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -38,8 +43,9 @@ pub struct Server {
 }
 
 impl Server {
-    /// Serves the files under `root` on a free port.
-    pub fn start(root: &Path) -> std::io::Result<Server> {
+    /// Serves the files under `root` on a free port; `inject` is the script a page asked for with
+    /// `?layout-check` gets (see the module docs).
+    pub fn start(root: &Path, inject: Option<&'static str>) -> std::io::Result<Server> {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         let port = listener.local_addr()?.port();
         listener.set_nonblocking(true)?;
@@ -64,7 +70,9 @@ impl Server {
                 tokio::spawn(async move {
                     // The files are small: each is read and answered in one go.
                     let service = service_fn(move |request| {
-                        std::future::ready(Ok::<_, Infallible>(answer(&request, &root, &log)))
+                        std::future::ready(Ok::<_, Infallible>(answer(
+                            &request, &root, &log, inject,
+                        )))
                     });
                     let _ = http1::Builder::new()
                         .serve_connection(TokioIo::new(stream), service)
@@ -82,6 +90,16 @@ impl Server {
     /// The URL of `page` (relative to the served root).
     pub fn url(&self, page: &str) -> String {
         format!("http://127.0.0.1:{}/{page}", self.port)
+    }
+
+    /// The URL of `page` with the injected script, shown `width` px wide: the page itself for a
+    /// window at least that wide, or in a frame of that width (see the module docs).
+    pub fn layout_url(&self, page: &str, width: u32, framed: bool) -> String {
+        if framed {
+            format!("http://127.0.0.1:{}/{FRAME}/{width}/{page}", self.port)
+        } else {
+            format!("http://127.0.0.1:{}/{page}?{LAYOUT_QUERY}", self.port)
+        }
     }
 
     /// Takes the requests logged so far.
@@ -114,18 +132,60 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
+/// The query that asks for the injected script.
+const LAYOUT_QUERY: &str = "layout-check";
+/// The path prefix of the framing page.
+const FRAME: &str = "__frame";
+
+/// The page that shows `page` (with the injected script) in an iframe `width` px wide, and holds
+/// the report the script writes into its parent.
+fn frame_page(width: u32, page: &str) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{page} at {width} px</title>\
+         </head><body style=\"margin:0;background:#ccc\"><iframe src=\"/{page}?{LAYOUT_QUERY}\" \
+         style=\"border:0;width:{width}px;height:100vh;display:block\"></iframe></body></html>"
+    )
+    .into_bytes()
+}
+
+/// `bytes` (an HTML page) with `script` inlined before its `</body>`.
+fn with_script(bytes: Vec<u8>, script: &str) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&bytes);
+    let tag = format!("<script>{script}</script>");
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
+}
+
 /// Answers one request (GET only), logging it *before* the response is sent, so the log is
 /// complete by the time the browser has what it asked for.
 fn answer<B>(
     request: &hyper::Request<B>,
     root: &Path,
     log: &Mutex<Vec<Request>>,
+    inject: Option<&str>,
 ) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_string();
+    let wants_script = request.uri().query() == Some(LAYOUT_QUERY);
+    let framed = path
+        .strip_prefix(&format!("/{FRAME}/"))
+        .and_then(|rest| rest.split_once('/'))
+        .and_then(|(w, page)| Some((w.parse::<u32>().ok()?, page.to_string())));
     let file: Option<PathBuf> = html::resolve("index.html", &path).map(|(rel, _)| root.join(rel));
-    let (status, body, ctype) = match file {
-        Some(f) if request.method() == Method::GET && f.is_file() => match std::fs::read(&f) {
-            Ok(bytes) => (StatusCode::OK, bytes, content_type(&f)),
+    let (status, body, ctype) = match (file, framed) {
+        (_, Some((width, page))) if inject.is_some() && request.method() == Method::GET => (
+            StatusCode::OK,
+            frame_page(width, &page),
+            "text/html; charset=utf-8",
+        ),
+        (Some(f), _) if request.method() == Method::GET && f.is_file() => match std::fs::read(&f) {
+            Ok(bytes) => match inject {
+                Some(script) if wants_script && content_type(&f).starts_with("text/html") => {
+                    (StatusCode::OK, with_script(bytes, script), content_type(&f))
+                }
+                _ => (StatusCode::OK, bytes, content_type(&f)),
+            },
             Err(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 b"read error".to_vec(),
@@ -155,7 +215,7 @@ mod tests {
     fn the_server_serves_files_and_logs_404s() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<html>hi</html>").unwrap();
-        let server = Server::start(dir.path()).unwrap();
+        let server = Server::start(dir.path(), None).unwrap();
         let get = |path: &str| {
             let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
             write!(
@@ -217,7 +277,7 @@ mod tests {
         // connection hangs the page until the browser gives up).
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.css"), "p {}").unwrap();
-        let server = Server::start(dir.path()).unwrap();
+        let server = Server::start(dir.path(), None).unwrap();
         // Let the server settle first, as it has by the time Chromium starts.
         std::thread::sleep(std::time::Duration::from_millis(200));
         let mut conns: Vec<TcpStream> = (0..8)
@@ -243,11 +303,62 @@ mod tests {
     }
 
     #[test]
+    fn the_layout_script_is_inlined_only_when_asked_for_and_narrow_pages_are_framed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("ch.html"),
+            "<html><body><p>x</p></body></html>",
+        )
+        .unwrap();
+        let server = Server::start(dir.path(), Some("probe();")).unwrap();
+        let get = |path: &str| {
+            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+            write!(
+                s,
+                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let mut body = String::new();
+            std::io::Read::read_to_string(&mut s, &mut body).unwrap();
+            body
+        };
+        assert!(
+            get("/ch.html").ends_with("<p>x</p></body></html>"),
+            "untouched"
+        );
+        assert!(
+            get("/ch.html?layout-check")
+                .ends_with("<p>x</p><script>probe();</script></body></html>")
+        );
+        let frame = get("/__frame/400/ch.html");
+        assert!(frame.starts_with("HTTP/1.1 200"), "{frame}");
+        assert!(
+            frame.contains("<iframe src=\"/ch.html?layout-check\" style=\"border:0;width:400px;"),
+            "{frame}"
+        );
+        assert_eq!(
+            server.layout_url("ch.html", 400, true),
+            format!("http://127.0.0.1:{}/__frame/400/ch.html", server.port)
+        );
+        // Without a script there is no framing page either.
+        let plain = Server::start(dir.path(), None).unwrap();
+        let mut s = TcpStream::connect(("127.0.0.1", plain.port)).unwrap();
+        write!(
+            s,
+            "GET /__frame/400/ch.html HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut reply = String::new();
+        std::io::Read::read_to_string(&mut s, &mut reply).unwrap();
+        assert!(reply.starts_with("HTTP/1.1 404"), "{reply}");
+    }
+
+    #[test]
     fn served_files_carry_their_content_type() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("images")).unwrap();
         std::fs::write(dir.path().join("images/a b.svg"), "<svg/>").unwrap();
-        let server = Server::start(dir.path()).unwrap();
+        let server = Server::start(dir.path(), None).unwrap();
         let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
         write!(
             s,

@@ -1,7 +1,7 @@
 //! The layout check against fixture pages in a real headless Chromium: the book's table CSS of
 //! before this check (which broke crate names mid-word), a table that pushes the page sideways,
 //! a figure with tiny text and a missing image must each be reported, and the same table under
-//! the book's current `mdbook/extra.css` must not. Skipped, with the reason printed, where
+//! the book's current `mdbook/extra.css` must not. Fails, saying how to install it, where
 //! Chromium is not installed (`bash .ci/install-tools` installs it).
 
 use std::path::Path;
@@ -57,7 +57,7 @@ fn page(extra: &str) -> String {
 /// both widths; `None` where Chromium is missing.
 fn check(html: &str, extra_css: &str) -> Option<Vec<String>> {
     let Some(exe) = find_chromium() else {
-        println!("skipped: chromium is not installed (bash .ci/install-tools installs it)");
+        xtask::missing_tool("chromium", "bash .ci/install-tools");
         return None;
     };
     let dir = tempfile::tempdir().unwrap();

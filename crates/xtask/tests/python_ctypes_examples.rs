@@ -1,7 +1,7 @@
 //! The source's own setting: the article's three examples, run by Python's `ctypes` against the
 //! same C library (built as a shared library), with their expected outputs checked here.
 //! Also the deterministic proof that `ctypes` releases the interpreter lock (S4, M1).
-//! Skipped, with the reason printed, where `python3` is not installed.
+//! Fails, saying how to install it, where `python3` is not installed (see `xtask::missing_tool`).
 
 use std::process::Command;
 use std::time::Duration;
@@ -14,7 +14,7 @@ use xtask::bench::python::{SCRIPT, build_shared_lib, python3};
 /// printed) where python3 is not installed. Panics with the script's output if it fails.
 fn run_python_on_lib(script: &str, args: &[&str]) -> Option<String> {
     let Some(version) = python3() else {
-        println!("skipped: python3 is not installed, so the ctypes side cannot run");
+        xtask::missing_tool("python3", "bash .ci/install-tools");
         return None;
     };
     println!("using {version}");

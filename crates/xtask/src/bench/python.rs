@@ -183,14 +183,16 @@ pub fn run(
         rust_e3.push((n, reused, fresh));
     }
 
+    let rust_call = relabel(rust_call);
     let mut ratios = vec![
         ratio(
             "py_vs_rust_call",
             "ctypes call ÷ Rust→C call (ffi::square)",
             &find(&ms, "py_ctypes_call")?,
-            &relabel(rust_call),
+            &rust_call,
         )
-        .target("Rust ≥ 100x cheaper", 100.0),
+        .target("Rust ≥ 100x cheaper", 100.0)
+        .limit("one Rust → C call", &rust_call),
         ratio(
             "py_vs_rust_plain_call",
             "ctypes call ÷ Rust→C call without the overflow check (square_wide)",
@@ -234,7 +236,8 @@ pub fn run(
                 &pool_run,
                 reused,
             )
-            .target("rayon ≥ 50x faster", 50.0),
+            .target("rayon ≥ 50x faster", 50.0)
+            .limit("Rust rayon, output reused", reused),
         );
         ratios.push(ratio(
             &format!("py_e3_pool_vs_rayon_fresh_{n}"),
@@ -251,7 +254,7 @@ pub fn run(
             &find(&ms, &format!("py_e3_one_call_{n}"))?,
         ));
     }
-    ms.push(relabel(rust_call));
+    ms.push(rust_call);
     ms.push(relabel(rust_plain));
     ms.push(rust_e1);
     ms.extend(rust_e3.into_iter().flat_map(|(_, r, f)| [r, f]));

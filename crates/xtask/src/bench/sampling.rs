@@ -175,6 +175,10 @@ pub struct Ratio {
     pub range: (f64, f64),
     /// The target, in words, and the threshold it needs (value ≥ threshold).
     pub target: Option<(String, f64)>,
+    /// The physical limit the target is measured against, as the targets table shows it: what
+    /// it is and its same-run median (`raw pipe round trip: 0.0031 ms`). Older results lack it.
+    #[serde(default)]
+    pub limit: Option<String>,
 }
 
 impl Ratio {
@@ -198,6 +202,7 @@ pub fn ratio(id: &str, label: &str, a: &Measurement, b: &Measurement) -> Ratio {
         value,
         range: (lo.min(hi), lo.max(hi)),
         target: None,
+        limit: None,
     }
 }
 
@@ -205,6 +210,17 @@ impl Ratio {
     /// Attaches a target: met when the ratio is at least `threshold`.
     pub fn target(mut self, words: &str, threshold: f64) -> Ratio {
         self.target = Some((words.to_string(), threshold));
+        self
+    }
+
+    /// Names the physical limit beside the target: `what` it is, and the same-run measurement
+    /// of it, so a reader sees how close the result came, not only whether it passed.
+    pub fn limit(mut self, what: &str, m: &Measurement) -> Ratio {
+        self.limit = Some(format!(
+            "{what}: {} {}",
+            super::report::num(m.summary.median),
+            m.unit
+        ));
         self
     }
 }

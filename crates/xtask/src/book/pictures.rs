@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, Parser, Tag};
 use walkdir::WalkDir;
 
 use super::Problem;
-use super::source::markdown_options;
+use super::source::{markdown_options, normalize};
 
 /// The width of the book's text column, in CSS pixels.
 pub const BOOK_COLUMN_PX: f64 = 750.0;
@@ -46,20 +46,6 @@ pub fn images(chapter: &str, markdown: &str) -> Vec<PathBuf> {
             _ => None,
         })
         .collect()
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The problems of one SVG's text `svg`: not XML, no `<svg>` root, no usable `viewBox`, and,

@@ -211,22 +211,25 @@ mod tests {
     use std::io::Write;
     use std::net::TcpStream;
 
+    /// The whole response (status line, headers, body) to `GET path` on `port`.
+    fn get(port: u16, path: &str) -> String {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut body = String::new();
+        std::io::Read::read_to_string(&mut s, &mut body).unwrap();
+        body
+    }
+
     #[test]
     fn the_server_serves_files_and_logs_404s() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("index.html"), "<html>hi</html>").unwrap();
         let server = Server::start(dir.path(), None).unwrap();
-        let get = |path: &str| {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-            write!(
-                s,
-                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut body = String::new();
-            std::io::Read::read_to_string(&mut s, &mut body).unwrap();
-            body
-        };
+        let get = |path: &str| get(server.port, path);
         assert!(get("/").contains("200 OK"));
         assert!(get("/index.html").ends_with("<html>hi</html>"));
         assert!(get("/missing.png").contains("404"));
@@ -311,17 +314,7 @@ mod tests {
         )
         .unwrap();
         let server = Server::start(dir.path(), Some("probe();")).unwrap();
-        let get = |path: &str| {
-            let mut s = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-            write!(
-                s,
-                "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut body = String::new();
-            std::io::Read::read_to_string(&mut s, &mut body).unwrap();
-            body
-        };
+        let get = |path: &str| get(server.port, path);
         assert!(
             get("/ch.html").ends_with("<p>x</p></body></html>"),
             "untouched"

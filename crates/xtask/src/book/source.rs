@@ -221,7 +221,7 @@ pub fn student_files(root: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// `path` with `.` and `..` resolved by text (the file need not exist).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

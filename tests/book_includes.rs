@@ -5,15 +5,9 @@
 //! anchor; these tests need no mdbook, so plain `cargo test` protects the book.
 //! Run: `cargo test -p workspace-tests --test book_includes`.
 
-use xtask::book::{Problem, source};
+use xtask::book::source;
 
-fn report(problems: &[Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| format!("  - mdbook/src/{p}"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use workspace_tests::report;
 
 #[test]
 fn every_book_include_resolves_to_a_file_and_anchor() {

@@ -42,11 +42,7 @@ fn every_lesson_listing_is_under_20_lines() {
         problems.is_empty(),
         "{} long listing(s):\n{}",
         problems.len(),
-        problems
-            .iter()
-            .map(|p| format!("  - mdbook/src/{p}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        workspace_tests::report(&problems)
     );
 }
 
@@ -64,10 +60,6 @@ fn every_svg_is_well_formed_legible_and_shown_by_a_chapter() {
         problems.is_empty(),
         "{} picture problem(s):\n{}",
         problems.len(),
-        problems
-            .iter()
-            .map(|p| format!("  - mdbook/src/{p}"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        workspace_tests::report(&problems)
     );
 }

@@ -42,19 +42,9 @@ fn every_ledger_witness_exists_and_every_required_claim_has_a_row() {
 fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
     // The same check over a copy of the book whose only fragment names a test that does not
     // exist and leaves every required claim out: it must report both kinds of problem.
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
-    std::fs::write(
-        src.join("claims.md"),
-        "| ID | claim | witnesses | rerun |\n| --- | --- | --- | --- |\n{{#include ledger/x.md}}\n",
-    )
-    .expect("write claims.md");
-    std::fs::write(
-        src.join("ledger/x.md"),
+    let (_dir, src) = workspace_tests::book_with_ledger_rows(
         "| S1 | a claim | `test:ffi::no_such_test_fn_here` | `cargo test -p ffi` |\n",
-    )
-    .expect("write fragment");
+    );
     let (_, problems) = claims::check(&lab::workspace_root(), &src);
     let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
     assert!(
@@ -75,20 +65,10 @@ fn the_ledger_check_fails_on_a_missing_witness_and_a_missing_claim() {
 
 #[test]
 fn the_ledger_check_fails_on_rows_out_of_order_a_missing_anchor_and_a_dead_link() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("src");
-    std::fs::create_dir_all(src.join("ledger")).expect("mkdir");
-    std::fs::write(
-        src.join("claims.md"),
-        "| ID | claim | witnesses | rerun |\n| --- | --- | --- | --- |\n{{#include ledger/x.md}}\n",
-    )
-    .expect("write claims.md");
-    std::fs::write(
-        src.join("ledger/x.md"),
+    let (_dir, src) = workspace_tests::book_with_ledger_rows(
         "| <a id=\"s2\"></a>S2 | a claim | `file:Cargo.toml` | `cargo test -p ffi` |\n\
          | S1 | a claim | `file:Cargo.toml` | `cargo test -p ffi` |\n",
-    )
-    .expect("write fragment");
+    );
     std::fs::write(
         src.join("ch.md"),
         "See [S2](claims.md#s2) and [S9](claims.md#s9).\n",

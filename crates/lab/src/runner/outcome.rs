@@ -50,6 +50,8 @@ pub enum Outcome {
         target: Option<String>,
         /// Every failing test's report (libtest's order), for `verify` to search.
         all: String,
+        /// The other tests that failed, in the order they were listed.
+        others: Vec<String>,
     },
     /// The tests did not end within the limit.
     TimedOut {
@@ -78,7 +80,12 @@ impl Outcome {
         match self {
             Outcome::Passed { tests } => format!("passed ({tests} tests)"),
             Outcome::CompileError { .. } => "does not compile".into(),
-            Outcome::TestFailed { test, .. } => format!("failed: {test}"),
+            Outcome::TestFailed { test, others, .. } if others.is_empty() => {
+                format!("failed: {test}")
+            }
+            Outcome::TestFailed { test, others, .. } => {
+                format!("failed: {test} (and {} more)", others.len())
+            }
             Outcome::TimedOut { limit, phase } => {
                 format!("{phase} timed out after {} s", limit.as_secs())
             }
@@ -148,6 +155,7 @@ impl fmt::Display for Outcome {
                 test,
                 message,
                 target,
+                others,
                 ..
             } => {
                 let place = target
@@ -155,7 +163,11 @@ impl fmt::Display for Outcome {
                     .map(|t| format!(" (in tests/{t}.rs)"))
                     .unwrap_or_default();
                 writeln!(f, "the test `{test}`{place} failed:\n")?;
-                write!(f, "{}", indent(message))
+                write!(f, "{}", indent(message))?;
+                match more_failed(others) {
+                    Some(more) => write!(f, "\n\n{more}"),
+                    None => Ok(()),
+                }
             }
             Outcome::TimedOut { limit, phase } => write!(
                 f,
@@ -190,6 +202,30 @@ impl fmt::Display for Outcome {
             Outcome::Other(why) => write!(f, "{why}"),
         }
     }
+}
+
+/// How many tests failed besides the one shown, and which (at most five named): "And 3 more
+/// tests failed: `a`, `b`, `c` (their reports are in the whole output)."; `None` when no other
+/// test failed.
+pub fn more_failed(others: &[String]) -> Option<String> {
+    const NAMED: usize = 5;
+    let mut named: Vec<String> = others
+        .iter()
+        .take(NAMED)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if others.len() > NAMED {
+        named.push(format!("and {} others", others.len() - NAMED));
+    }
+    let (n, tests) = match others.len() {
+        0 => return None,
+        1 => (1, "test"),
+        n => (n, "tests"),
+    };
+    Some(format!(
+        "And {n} more {tests} failed: {} (their reports are in the whole output).",
+        named.join(", ")
+    ))
 }
 
 /// Each line of `text` indented by four spaces.

@@ -217,13 +217,13 @@ pub fn more_failed(others: &[String]) -> Option<String> {
     if others.len() > NAMED {
         named.push(format!("and {} others", others.len() - NAMED));
     }
-    let (n, tests) = match others.len() {
+    let (n, tests, reports) = match others.len() {
         0 => return None,
-        1 => (1, "test"),
-        n => (n, "tests"),
+        1 => (1, "test", "its report is"),
+        n => (n, "tests", "their reports are"),
     };
     Some(format!(
-        "And {n} more {tests} failed: {} (their reports are in the whole output).",
+        "And {n} more {tests} failed: {} ({reports} in the whole output).",
         named.join(", ")
     ))
 }
@@ -243,6 +243,23 @@ fn first_line(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_other_failures_are_counted_and_at_most_five_named() {
+        let names = |n: usize| (1..=n).map(|i| format!("t{i}")).collect::<Vec<_>>();
+        assert_eq!(more_failed(&[]), None);
+        assert_eq!(
+            more_failed(&names(1)).as_deref(),
+            Some("And 1 more test failed: `t1` (its report is in the whole output).")
+        );
+        assert_eq!(
+            more_failed(&names(7)).as_deref(),
+            Some(
+                "And 7 more tests failed: `t1`, `t2`, `t3`, `t4`, `t5`, and 2 others (their \
+                 reports are in the whole output)."
+            )
+        );
+    }
     #[test]
     fn a_time_limit_catches_only_tests_that_never_end() {
         let limit = Duration::from_secs(20);

@@ -1,5 +1,6 @@
 //! What a student sees after `cargo lab check`, through the real `lab` binary: a failure names
-//! its test and ends with the one sentence to read; loom's deadlock report is put in words
+//! the first failing test in the list's order (whichever finished first), counts and names the
+//! others, and ends with the one sentence to read; loom's deadlock report is put in words
 //! before loom's own text; a failure that prints two 1,000-element vectors is trimmed to where
 //! they differ, with the whole output saved; a pass says what was learnt, how far the student
 //! is, and where to go next, from whichever lesson they started at.
@@ -51,9 +52,23 @@ fn a_failing_exercise_names_its_test_and_ends_with_the_sentence_to_read() {
     let (_dir, progress) = progress_file();
     let ran = lab(&["check", "calling-c", "--variant", "shipped"], &progress);
     assert_eq!(ran.code, Some(1), "{}", ran.text);
+    // Four tests fail, and libtest prints their reports in the order they finish: the one
+    // shown is the first in the order `cargo test -- --list` lists them, and the others are
+    // named (in that order too).
     assert!(
-        ran.stdout.contains("✗ calling-c: the test `")
-            && ran.stdout.contains("(in tests/exact.rs) failed"),
+        ran.stdout.contains(
+            "✗ calling-c: the test `square_of_46341_is_reported_as_overflow` \
+             (in tests/exact.rs) failed"
+        ),
+        "{}",
+        ran.text
+    );
+    assert!(
+        ran.stdout.contains(
+            "And 3 more tests failed: `square_of_i32_min_is_reported_as_overflow`, \
+             `squared_returns_one_output_per_input`, `total_reports_overflow_as_none` \
+             (their reports are in the whole output)."
+        ),
         "{}",
         ran.text
     );

@@ -150,6 +150,7 @@ mod tests {
             message: "lost an update".into(),
             target: None,
             all: "---- t stdout ----\nlost an update".into(),
+            others: Vec::new(),
         };
         let broken = Outcome::CompileError {
             first_error: "error[E0133]".into(),

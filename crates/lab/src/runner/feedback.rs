@@ -6,7 +6,7 @@
 //! in `watch`, that sentence is what is still on screen.
 
 use super::loom_report::{self, Finding};
-use super::outcome::{Outcome, indent};
+use super::outcome::{Outcome, indent, more_failed};
 use super::trim;
 
 /// Why a `should_panic` test fails when nothing panicked: the test looks FOR a failure.
@@ -36,6 +36,7 @@ pub fn of(outcome: &Outcome, full: bool) -> Feedback {
             test,
             message,
             target,
+            others,
             ..
         } => {
             let place = target
@@ -54,10 +55,14 @@ pub fn of(outcome: &Outcome, full: bool) -> Feedback {
                 }
                 None => panic_message(message).map(|m| trim::line(&m, 400)),
             };
-            let details = match finding {
+            let mut details = match finding {
                 Some(_) => format!("loom's own report:\n{}", cut(message)),
                 None => cut(message),
             };
+            // Below the report, never trimmed away: the others are not hidden.
+            if let Some(more) = more_failed(others) {
+                details.push_str(&format!("\n\n{more}"));
+            }
             Feedback {
                 headline,
                 details: Some(details),
@@ -120,6 +125,7 @@ mod tests {
             message: message.into(),
             target: Some("exact".into()),
             all: message.into(),
+            others: Vec::new(),
         }
     }
 

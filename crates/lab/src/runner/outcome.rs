@@ -50,6 +50,8 @@ pub enum Outcome {
         target: Option<String>,
         /// Every failing test's report (libtest's order), for `verify` to search.
         all: String,
+        /// The other tests that failed, in the order they were listed.
+        others: Vec<String>,
     },
     /// The tests did not end within the limit.
     TimedOut {
@@ -78,7 +80,12 @@ impl Outcome {
         match self {
             Outcome::Passed { tests } => format!("passed ({tests} tests)"),
             Outcome::CompileError { .. } => "does not compile".into(),
-            Outcome::TestFailed { test, .. } => format!("failed: {test}"),
+            Outcome::TestFailed { test, others, .. } if others.is_empty() => {
+                format!("failed: {test}")
+            }
+            Outcome::TestFailed { test, others, .. } => {
+                format!("failed: {test} (and {} more)", others.len())
+            }
             Outcome::TimedOut { limit, phase } => {
                 format!("{phase} timed out after {} s", limit.as_secs())
             }
@@ -148,6 +155,7 @@ impl fmt::Display for Outcome {
                 test,
                 message,
                 target,
+                others,
                 ..
             } => {
                 let place = target
@@ -155,7 +163,11 @@ impl fmt::Display for Outcome {
                     .map(|t| format!(" (in tests/{t}.rs)"))
                     .unwrap_or_default();
                 writeln!(f, "the test `{test}`{place} failed:\n")?;
-                write!(f, "{}", indent(message))
+                write!(f, "{}", indent(message))?;
+                match more_failed(others) {
+                    Some(more) => write!(f, "\n\n{more}"),
+                    None => Ok(()),
+                }
             }
             Outcome::TimedOut { limit, phase } => write!(
                 f,
@@ -192,6 +204,30 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// How many tests failed besides the one shown, and which (at most five named): "And 3 more
+/// tests failed: `a`, `b`, `c` (their reports are in the whole output)."; `None` when no other
+/// test failed.
+pub fn more_failed(others: &[String]) -> Option<String> {
+    const NAMED: usize = 5;
+    let mut named: Vec<String> = others
+        .iter()
+        .take(NAMED)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if others.len() > NAMED {
+        named.push(format!("and {} others", others.len() - NAMED));
+    }
+    let (n, tests, reports) = match others.len() {
+        0 => return None,
+        1 => (1, "test", "its report is"),
+        n => (n, "tests", "their reports are"),
+    };
+    Some(format!(
+        "And {n} more {tests} failed: {} ({reports} in the whole output).",
+        named.join(", ")
+    ))
+}
+
 /// Each line of `text` indented by four spaces.
 pub fn indent(text: &str) -> String {
     text.lines()
@@ -207,6 +243,23 @@ fn first_line(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_other_failures_are_counted_and_at_most_five_named() {
+        let names = |n: usize| (1..=n).map(|i| format!("t{i}")).collect::<Vec<_>>();
+        assert_eq!(more_failed(&[]), None);
+        assert_eq!(
+            more_failed(&names(1)).as_deref(),
+            Some("And 1 more test failed: `t1` (its report is in the whole output).")
+        );
+        assert_eq!(
+            more_failed(&names(7)).as_deref(),
+            Some(
+                "And 7 more tests failed: `t1`, `t2`, `t3`, `t4`, `t5`, and 2 others (their \
+                 reports are in the whole output)."
+            )
+        );
+    }
     #[test]
     fn a_time_limit_catches_only_tests_that_never_end() {
         let limit = Duration::from_secs(20);

@@ -92,33 +92,38 @@ struct Ran {
     ignored: BTreeSet<String>,
 }
 
+/// `running N test(s)`: libtest starting one binary's part of a run, with its count.
+pub fn running_line(line: &str) -> Option<usize> {
+    line.strip_prefix("running ")
+        .and_then(|r| r.strip_suffix(" tests").or_else(|| r.strip_suffix(" test")))
+        .and_then(|n| n.parse().ok())
+}
+
+/// `test <name> ... <verdict>`: libtest's line for one test, as (name, verdict), without the
+/// mode libtest adds to some names (` - should panic`, ` - compile fail`, ...).
+pub fn verdict_line(line: &str) -> Option<(String, &str)> {
+    let (name, verdict) = line.strip_prefix("test ")?.rsplit_once(" ... ")?;
+    let name = [" - should panic", " - compile fail", " - compile"]
+        .iter()
+        .find_map(|mode| name.strip_suffix(mode))
+        .unwrap_or(name);
+    Some((name.to_string(), verdict))
+}
+
 /// Splits a run's stdout into the binaries' parts, at each `running N test(s)` line.
 fn read_run(stdout: &str) -> Vec<Ran> {
     let mut parts: Vec<Ran> = Vec::new();
     for line in stdout.lines() {
-        if let Some(n) = line
-            .strip_prefix("running ")
-            .and_then(|r| r.strip_suffix(" tests").or_else(|| r.strip_suffix(" test")))
-            .and_then(|n| n.parse().ok())
-        {
+        if let Some(n) = running_line(line) {
             parts.push(Ran {
                 announced: n,
                 ..Ran::default()
             });
             continue;
         }
-        let (Some(part), Some(rest)) = (parts.last_mut(), line.strip_prefix("test ")) else {
+        let (Some(part), Some((name, verdict))) = (parts.last_mut(), verdict_line(line)) else {
             continue;
         };
-        let Some((name, verdict)) = rest.rsplit_once(" ... ") else {
-            continue;
-        };
-        // libtest adds the test's mode to its name: ` - should panic`, ` - compile fail`, ...
-        let name = [" - should panic", " - compile fail", " - compile"]
-            .iter()
-            .find_map(|mode| name.strip_suffix(mode))
-            .unwrap_or(name)
-            .to_string();
         if verdict == "ok" {
             part.passed.insert(name);
         } else if verdict.starts_with("ignored") {

@@ -15,4 +15,10 @@ int64_t lab_square_wide(int32_t x);
  * Undefined behaviour when the sum leaves int's range: callers must check first. */
 int lab_add(int a, int b);
 
+/* A long call that only computes: `rounds` steps of xorshift64 from `seed` (0 is taken as 1),
+ * returning the last state. No memory, no shared state: thread-safe, and it takes as long as
+ * `rounds` says on any core, so it shows how C calls from several threads overlap (about a
+ * nanosecond a round). */
+uint64_t lab_busy_work(uint64_t seed, uint64_t rounds);
+
 #endif

@@ -33,6 +33,7 @@ static void check_arith(void) {
     CHECK(lab_square_wide(-2147483647 - 1) == 4611686018427387904LL);
     CHECK(lab_add(2, 3) == 5);
     CHECK(lab_add(-2147483647 - 1, 2147483647) == -1);
+    CHECK(lab_busy_work(0, 0) == 1 && lab_busy_work(1, 1) == 1082269761ULL);
 }
 
 static void check_array(void) {

@@ -38,6 +38,10 @@ pub mod raw {
         pub safe fn lab_square_wide(x: i32) -> i64;
         /// `int add(int, int)`. Undefined behaviour when the sum leaves `int`'s range.
         pub fn lab_add(a: i32, b: i32) -> i32;
+        // SAFETY (of `safe`): unsigned arithmetic on its arguments only (wraps, never UB),
+        // no memory touched.
+        /// `uint64_t busy_work(uint64_t seed, uint64_t rounds)`: a long call that only computes.
+        pub safe fn lab_busy_work(seed: u64, rounds: u64) -> u64;
         /// `void square_array(const double *in, double *out, size_t n)`.
         /// `in` must be valid for `n` reads and `out` for `n` writes; they may be equal but must
         /// not otherwise overlap.
@@ -139,6 +143,14 @@ pub fn add(a: i32, b: i32) -> Option<i32> {
     Some(unsafe { raw::lab_add(a, b) })
 }
 // ANCHOR_END: add
+
+/// A C call that takes as long as `rounds` says (about a nanosecond a round) and only computes:
+/// `rounds` steps of xorshift64 from `seed`. For showing how long C calls from several threads,
+/// or from several Python threads through `ctypes`, overlap.
+#[inline]
+pub fn busy_work(seed: u64, rounds: u64) -> u64 {
+    raw::lab_busy_work(seed, rounds)
+}
 
 // ---------------------------------------------------------------------------------------------
 // Arrays: the article's third example.

@@ -30,6 +30,7 @@ fn calling_every_c_function_starts_no_thread_and_no_process() {
         assert!(ffi::square(x).is_some());
         ffi::square_wide(x);
         ffi::add(x, x);
+        ffi::busy_work(x as u64, 100);
     }
     ffi::square_array(&input, &mut out).unwrap();
     ffi::square_in_place(&mut out);

@@ -58,6 +58,17 @@ proptest! {
     }
 
     #[test]
+    fn busy_work_matches_xorshift64_in_rust(seed in any::<u64>(), rounds in 0u64..2000) {
+        let mut x = if seed == 0 { 1 } else { seed };
+        for _ in 0..rounds {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+        }
+        prop_assert_eq!(ffi::busy_work(seed, rounds), x);
+    }
+
+    #[test]
     fn square_array_matches_rust_elementwise(input in prop::collection::vec(any_f64(), 0..257)) {
         let mut out = vec![123.0; input.len()];
         ffi::square_array(&input, &mut out).unwrap();

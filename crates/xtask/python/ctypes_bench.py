@@ -32,6 +32,8 @@ def load(path):
     lib.lab_square.restype = ctypes.c_int
     lib.lab_add.argtypes = [ctypes.c_int, ctypes.c_int]
     lib.lab_add.restype = ctypes.c_int
+    lib.lab_busy_work.argtypes = [ctypes.c_uint64, ctypes.c_uint64]
+    lib.lab_busy_work.restype = ctypes.c_uint64
     dp = ctypes.POINTER(ctypes.c_double)
     lib.lab_square_array.argtypes = [dp, dp, ctypes.c_size_t]
     lib.lab_square_array.restype = None
@@ -230,16 +232,14 @@ def bench(path, cfg):
         del got, r, buf, out
 
     # M1: does ctypes release the interpreter lock? Same total work on 1 and 2 threads:
-    # a long C call (square_array over a private buffer) and a tiny one (square).
-    big = cfg["gil_elems"]
+    # a long C call (busy_work, about 2 ms that only computes: no memory to share, and long
+    # beside the wake-ups a lock hand-off costs) and a tiny one (square).
+    rounds = cfg["gil_rounds"]
     big_calls = cfg["gil_calls"]
-    bufs = [(array("d", [1.5]) * big, array("d", [0.0]) * big) for _ in range(2)]
-    views = [(as_doubles(a), as_doubles(b)) for a, b in bufs]
 
     def long_calls(k, count):
-        vi, vo = views[k]
-        for _ in range(count):
-            _lib.lab_square_array(vi, vo, big)
+        for i in range(count):
+            _lib.lab_busy_work(k * 1000 + i + 1, rounds)
 
     record("py_gil_long_1t", timed(lambda: long_calls(0, big_calls), cfg["gil_samples"]),
            big_calls)

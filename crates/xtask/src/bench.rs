@@ -108,7 +108,9 @@ impl Sizes {
                 "calls": 200_000, "call_samples": 15,
                 "e1_scalars": 1_000_000, "pool_samples": 7,
                 "array_sizes": [100_000, 10_000_000],
-                "gil_elems": 1_000_000, "gil_calls": 40, "gil_samples": 7,
+                // M1's long call: busy_work, about 2 ms that only computes (a memory-bound
+                // call cannot show a second thread's gain: one thread fills the memory bus).
+                "gil_rounds": 1_400_000, "gil_calls": 100, "gil_samples": 7,
                 "gil_tiny_calls": 1_000_000,
             }),
             python_limit: Duration::from_secs(8 * 60),
@@ -132,7 +134,7 @@ impl Sizes {
                 "calls": 100_000, "call_samples": 3,
                 "e1_scalars": 100_000, "pool_samples": 2,
                 "array_sizes": [100_000, 1_000_000],
-                "gil_elems": 1_000_000, "gil_calls": 10, "gil_samples": 3,
+                "gil_rounds": 1_400_000, "gil_calls": 20, "gil_samples": 3,
                 "gil_tiny_calls": 100_000,
             }),
             python_limit: Duration::from_secs(3 * 60),

@@ -76,6 +76,12 @@ pub fn rayon_into_fresh(pool: &rayon::ThreadPool, input: &[f64]) -> Duration {
 }
 // ANCHOR_END: fresh_buffer
 
+/// How long the paused huge-page variant waits before it allocates: longer than the 2 s after
+/// which Linux's free page reporting hands large free blocks back to the hypervisor (on a
+/// virtual machine with a balloon device that reports free pages, such as this lab's), so its
+/// fresh output lands on memory the host must back again, page by page.
+pub const PAUSE: Duration = Duration::from_secs(3);
+
 // ANCHOR: huge_buffer
 /// The same into a fresh output mapped with huge pages advised, each thread faulting in its
 /// own chunk in one call before the C kernel writes it (`ffi::pages`). Timed: the faults and
@@ -188,7 +194,7 @@ pub fn run(
             "square_array variants, {label_n} doubles, round-robin"
         ));
         // Page faults of the two fresh variants, per timed run (getrusage around each).
-        let mut faults: [Vec<f64>; 2] = Default::default();
+        let mut faults: [Vec<f64>; 3] = Default::default();
         let mut counting = |which: usize, run: &mut dyn FnMut() -> Duration| {
             let before = page_faults();
             let t = run();
@@ -212,6 +218,18 @@ pub fn run(
             6 => counting(1, &mut || rayon_into_huge(&pool, &inp)),
             _ => time(|| memcpy_pieces(&pool, &inp, &mut out)),
         });
+        // At the largest size, the huge-page output once more after a pause each time (see
+        // `PAUSE`): apart from the round-robin, whose variants the pauses would disturb.
+        let paused: Vec<Duration> = if n == largest {
+            (0..plan.samples)
+                .map(|_| {
+                    std::thread::sleep(PAUSE); // untimed
+                    counting(2, &mut || rayon_into_huge(&pool, &inp))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         // The last variant to write `out` in each round is the copy in pieces.
         anyhow::ensure!(out == inp, "memcpy in pieces, after timing, did not copy");
         anyhow::ensure!(data[n - 1] > 2.0, "in-place squaring did not run");
@@ -275,6 +293,27 @@ pub fn run(
             .with("us_per_fresh_page", extra_s / pages * 1e6)
             .with("page_faults", median(&faults[0]));
         let huge = huge.with("page_faults", median(&faults[1]));
+        if n == largest {
+            let paused = m(
+                "array_rayon_huge_paused",
+                format!(
+                    "the same, allocated {} s after the last large free, {label_n} doubles",
+                    PAUSE.as_secs()
+                ),
+                &paused,
+            )?
+            .with("page_faults", median(&faults[2]));
+            ratios.push(ratio(
+                &format!("array_huge_vs_huge_paused_{n}"),
+                &format!(
+                    "fresh huge pages at once ÷ after a {} s pause (the host's share), {label_n}",
+                    PAUSE.as_secs()
+                ),
+                &huge,
+                &paused,
+            ));
+            ms.push(paused);
+        }
 
         ratios.push(
             ratio(

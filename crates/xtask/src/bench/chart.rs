@@ -81,7 +81,11 @@ pub fn colour(series: &str) -> RGBColor {
         "one C call" => RGBColor(127, 127, 127),
         "rayon over C" | "threads" => RGBColor(31, 119, 180),
         "rayon in place" => RGBColor(23, 190, 207),
+        "rayon, SSE2 stores" => RGBColor(174, 199, 232),
         "fresh output" => RGBColor(227, 119, 194),
+        "fresh, huge pages" => RGBColor(148, 52, 110),
+        "fresh, huge pages, after a pause" => RGBColor(197, 176, 213),
+        "raw pipe" => RGBColor(120, 120, 120),
         "memcpy, 1 MiB pieces" => RGBColor(90, 90, 90),
         "processes" => RGBColor(166, 118, 29),
         "Python" => RGBColor(55, 118, 171),
@@ -404,6 +408,28 @@ mod tests {
         for (i, a) in kernels.iter().enumerate() {
             for b in &kernels[i + 1..] {
                 assert_ne!(colour(a), colour(b), "{a} and {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_series_of_one_figure_have_colours_of_their_own() {
+        let arrays = [
+            "memcpy, 1 MiB pieces",
+            "one C call",
+            "rayon over C",
+            "rayon, SSE2 stores",
+            "rayon in place",
+            "fresh output",
+            "fresh, huge pages",
+            "fresh, huge pages, after a pause",
+        ];
+        let processes = ["processes", "threads", "raw pipe"];
+        for series in [&arrays[..], &processes[..]] {
+            for (i, a) in series.iter().enumerate() {
+                for b in &series[i + 1..] {
+                    assert_ne!(colour(a), colour(b), "{a} and {b}");
+                }
             }
         }
     }

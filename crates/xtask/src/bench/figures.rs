@@ -215,20 +215,23 @@ fn arrays(ms: &[&Measurement]) -> Chart {
             "array_one_call" => "one C call",
             "array_rayon_2t" => "rayon over C",
             "array_rayon_in_place" => "rayon in place",
+            "array_rayon_narrow_stores" => "rayon, SSE2 stores",
             "array_rayon_fresh" => "fresh output",
+            "array_rayon_huge" => "fresh, huge pages",
+            "array_rayon_huge_paused" => "fresh, huge pages, after a pause",
             _ => m.label.as_str(),
         };
         push(&mut c.groups, &title, row(series, series, m));
     }
-    set_limits(&mut c.groups, ceilings);
+    set_limits(&mut c.groups, ceilings, "memcpy");
     c
 }
 
-/// Draws each group's memcpy as its limit line.
-fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>) {
+/// Draws each group's physical limit (`what`: memcpy, a raw pipe) as its limit line.
+fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>, what: &str) {
     for (title, v) in limits {
         if let Some(g) = groups.iter_mut().find(|g| g.title == title) {
-            g.limit = Some((v, "memcpy".into()));
+            g.limit = Some((v, what.into()));
         }
     }
 }
@@ -236,8 +239,10 @@ fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>) {
 fn processes(ms: &[&Measurement]) -> Chart {
     let mut c = empty("ms (lower is better)");
     let mut ceilings = Vec::new();
-    let (start, e1, big, job) = (
-        "starting and talking",
+    let mut raw = Vec::new();
+    let (start, trip, e1, big, job) = (
+        "starting a worker",
+        "one small round trip",
         "square 1..=1e5",
         "8 MB array",
         "counter job",
@@ -245,7 +250,14 @@ fn processes(ms: &[&Measurement]) -> Chart {
     for m in ms {
         let (group, series, label) = match m.id.as_str() {
             "proc_startup" => (start, "processes", "start a worker"),
-            "proc_round_trip" => (start, "processes", "one round trip"),
+            "proc_round_trip" => (trip, "processes", "other core, spinning"),
+            "proc_round_trip_blocking" => (trip, "processes", "other core, blocking"),
+            "proc_round_trip_same_core" => (trip, "processes", "same core, blocking"),
+            "proc_raw_pipe" => {
+                raw.push((trip.to_string(), m.summary.median));
+                continue;
+            }
+            "proc_raw_pipe_blocking" => (trip, "raw pipe", "raw pipe, other core, blocking"),
             "proc_per_item" => (e1, "processes", "1 message per item"),
             "proc_batched" => (e1, "processes", "batched: 2 messages"),
             "proc_squares_in_process" => (e1, "threads", "in-process, 1 thread"),
@@ -262,7 +274,8 @@ fn processes(ms: &[&Measurement]) -> Chart {
         };
         push(&mut c.groups, group, row(series, label, m));
     }
-    set_limits(&mut c.groups, ceilings);
+    set_limits(&mut c.groups, ceilings, "memcpy");
+    set_limits(&mut c.groups, raw, "raw pipe, spinning");
     c
 }
 

@@ -317,7 +317,7 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
             1e3,
         ),
         "py_gil_long_1t" => (
-            "Python, 1 thread, long square_array calls (per call)".into(),
+            "Python, 1 thread, long busy_work calls (about 2 ms each, per call)".into(),
             "ms",
             1e3 / m.per,
         ),

@@ -2,6 +2,7 @@
 //! is in the `xtask` crate). Every lesson is a crate under `lessons/`, described once in
 //! `lessons/lessons.toml` (read by [`lesson_table::all`]).
 
+pub mod failure;
 pub mod feedback;
 pub mod hint;
 pub mod loom_report;

@@ -6,7 +6,7 @@
 //! in `watch`, that sentence is what is still on screen.
 
 use super::loom_report::{self, Finding};
-use super::outcome::{Outcome, indent, more_failed};
+use super::outcome::{Outcome, in_test_file, indent, more_failed};
 use super::trim;
 
 /// Why a `should_panic` test fails when nothing panicked: the test looks FOR a failure.
@@ -39,10 +39,7 @@ pub fn of(outcome: &Outcome, full: bool) -> Feedback {
             others,
             ..
         } => {
-            let place = target
-                .as_deref()
-                .map(|t| format!(" (in tests/{t}.rs)"))
-                .unwrap_or_default();
+            let place = in_test_file(target.as_deref());
             let finding = Finding::of(message);
             let headline = match finding {
                 Some(found) => format!("{} in the test `{test}`{place}", found.headline()),

@@ -158,10 +158,7 @@ impl fmt::Display for Outcome {
                 others,
                 ..
             } => {
-                let place = target
-                    .as_deref()
-                    .map(|t| format!(" (in tests/{t}.rs)"))
-                    .unwrap_or_default();
+                let place = in_test_file(target.as_deref());
                 writeln!(f, "the test `{test}`{place} failed:\n")?;
                 write!(f, "{}", indent(message))?;
                 match more_failed(others) {
@@ -202,6 +199,14 @@ impl fmt::Display for Outcome {
             Outcome::Other(why) => write!(f, "{why}"),
         }
     }
+}
+
+/// Where a failing test lives, for a headline: ` (in tests/<target>.rs)`, or nothing when the
+/// test target is not known.
+pub fn in_test_file(target: Option<&str>) -> String {
+    target
+        .map(|t| format!(" (in tests/{t}.rs)"))
+        .unwrap_or_default()
 }
 
 /// How many tests failed besides the one shown, and which (at most five named): "And 3 more

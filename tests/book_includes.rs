@@ -5,7 +5,7 @@
 //! anchor; these tests need no mdbook, so plain `cargo test` protects the book.
 //! Run: `cargo test -p workspace-tests --test book_includes`.
 
-use xtask::book::source;
+use xtask::book::{source, student_files};
 
 use workspace_tests::report;
 
@@ -48,13 +48,13 @@ fn no_book_include_points_at_a_file_a_student_edits() {
     // The student-edited files come from the lesson table, so a new lesson is covered the day
     // it is added to lessons/lessons.toml.
     let root = lab::workspace_root();
-    let student = source::student_files(&root).expect("the lesson table reads");
+    let student = student_files::student_files(&root).expect("the lesson table reads");
     assert_eq!(
         student.len(),
         lesson_table::all().len(),
         "one exercise per lesson"
     );
-    let problems = source::check_no_student_files(&root.join("mdbook/src"), &student);
+    let problems = student_files::check_no_student_files(&root.join("mdbook/src"), &student);
     assert!(
         problems.is_empty(),
         "{} include(s) of a student's working file:\n{}",
@@ -68,7 +68,7 @@ fn an_include_of_a_students_exercise_is_caught() {
     // The same check over a copy of a chapter that includes a lesson's src/exercise.rs (the
     // include this test exists to keep out) and its shipped copy: only the first is reported.
     let root = lab::workspace_root();
-    let student = source::student_files(&root).expect("the lesson table reads");
+    let student = student_files::student_files(&root).expect("the lesson table reads");
     let lesson = &lesson_table::all()[0];
     let dir = tempfile::tempdir().expect("temp dir");
     let src = dir.path().join("lessons");
@@ -83,7 +83,7 @@ fn an_include_of_a_students_exercise_is_caught() {
         ),
     )
     .expect("write chapter");
-    let problems = source::check_no_student_files(dir.path(), &student);
+    let problems = student_files::check_no_student_files(dir.path(), &student);
     assert_eq!(problems.len(), 1, "{problems:#?}");
     assert_eq!(problems[0].place, "lessons/ch.md:1");
 }

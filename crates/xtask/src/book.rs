@@ -5,8 +5,8 @@
 //! review.
 //!
 //! The checks, in the order they run:
-//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, none
-//!   points at a file a student edits, no pasted code blocks;
+//! - [`source`]: the Markdown sources, before rendering: includes and anchors resolve, no
+//!   pasted code blocks; [`student_files`]: no include points at a file a student edits;
 //! - [`shape`]: fewer than 1,500 words before lesson 1, lesson listings under 20 lines;
 //! - [`pictures`]: every SVG is XML with a viewBox, legible, and shown by a chapter;
 //! - [`claims`]: the claims ledger, against the workspace it describes;
@@ -24,6 +24,7 @@ pub mod pictures;
 pub mod server;
 pub mod shape;
 pub mod source;
+pub mod student_files;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -94,8 +95,8 @@ fn check(book: &Book) -> anyhow::Result<()> {
     );
     note(
         "no include points at a file a student edits",
-        match source::student_files(&book.root) {
-            Ok(files) => source::check_no_student_files(&book.src, &files),
+        match student_files::student_files(&book.root) {
+            Ok(files) => student_files::check_no_student_files(&book.src, &files),
             Err(e) => vec![Problem {
                 place: lesson_table::TABLE.into(),
                 message: format!("cannot read the lesson table: {e}"),

@@ -63,6 +63,22 @@ pub struct Lesson {
     /// Typical wrong answers, each proven caught by `cargo xtask verify`.
     #[serde(default, rename = "fixture")]
     pub fixtures: Vec<Fixture>,
+    /// Mutants of the solution that no test can catch because no program could tell them
+    /// apart through the lesson's API, each with the reason: `cargo xtask mutants` fails on any
+    /// other survivor, and on an entry here that is no longer a survivor.
+    #[serde(default, rename = "equivalent")]
+    pub equivalents: Vec<Equivalent>,
+}
+
+/// A surviving mutant accepted as equivalent to the solution: a `[[lesson.equivalent]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Equivalent {
+    /// cargo-mutants' name for it without the `file:line:column: ` prefix, e.g.
+    /// `replace < with <= in chunk_count`.
+    pub mutant: String,
+    /// Why no program could tell it from the solution, in one line.
+    pub why: String,
 }
 
 /// A typical wrong answer, kept as a file beside the solution: a `[[lesson.fixture]]`.
@@ -246,6 +262,12 @@ pub fn parse(text: &str) -> Result<Vec<Lesson>, String> {
                 ));
             }
         }
+        if let Some(bad) = lesson.equivalents.iter().find(|e| e.why.trim().is_empty()) {
+            return Err(format!(
+                "lesson `{}`: equivalent mutant `{}` needs a `why`",
+                lesson.name, bad.mutant
+            ));
+        }
         if let Some(bad) = lesson
             .fixtures
             .iter()
@@ -331,6 +353,17 @@ caught = { by = "time-limit", seconds = 7 }
         ))
         .unwrap();
         assert_eq!(early[0].fixtures[0].caught, Expect::ExitsEarly);
+        let equivalent = parse(&format!(
+            "{ONE}\n[[lesson.equivalent]]\nmutant = \"replace a with b\"\nwhy = \"same\"\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            equivalent[0].equivalents,
+            [Equivalent {
+                mutant: "replace a with b".into(),
+                why: "same".into()
+            }]
+        );
     }
 
     #[test]
@@ -366,6 +399,10 @@ caught = { by = "time-limit", seconds = 7 }
             "two lessons are called `x`",
         );
         refused("[[lesson]\n", "TOML parse error");
+        refused(
+            &format!("{ONE}\n[[lesson.equivalent]]\nmutant = \"replace a with b\"\nwhy = \" \"\n"),
+            "needs a `why`",
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod bench;
 pub mod book;
 pub mod leftovers;
 pub mod loom;
+pub mod mutants;
 pub mod testall;
 pub mod tsan;
 pub mod verify;

@@ -21,6 +21,9 @@ enum Cmd {
     /// Prove every exercise fails as shipped, passes with its solution, and catches every
     /// wrong-answer fixture.
     Verify(xtask::verify::VerifyArgs),
+    /// Mutation-test the graders: every mutant of each lesson's solution must fail a test or be
+    /// listed as equivalent (`--check`: the committed result is fresh, as CI checks).
+    Mutants(xtask::mutants::MutantsArgs),
     /// Run every loom model (fails if none ran).
     Loom(xtask::loom::LoomArgs),
     /// Run ThreadSanitizer over the real C kernels, from C threads and from Rust threads.
@@ -50,6 +53,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Cmd::Verify(args) => xtask::verify::verify(&args),
+        Cmd::Mutants(args) => xtask::mutants::run(&args),
         Cmd::Loom(args) => xtask::loom::run(&args),
         Cmd::Tsan(args) => xtask::tsan::run(&args),
         Cmd::Bench(args) => xtask::bench::run(&args),

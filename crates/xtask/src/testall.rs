@@ -64,6 +64,12 @@ const STEPS: &[Step] = &[
         limit: Duration::from_secs(15 * 60),
     },
     Step {
+        name: "mutants",
+        why: "the committed mutation result is fresh: every mutant of each solution fails a test or is listed as equivalent",
+        argv: &["xtask", "mutants", "--check"],
+        limit: Duration::from_secs(60),
+    },
+    Step {
         name: "bench-quick",
         why: "the benchmark suite in quick mode: every figure and table is produced",
         argv: &["xtask", "bench", "--quick"],

@@ -35,11 +35,11 @@ pub fn count_in_processes(worker: &Path, jobs: &[Job]) -> Result<u64, Fault> {
         .map_err(|e| Fault::Spawn(format!("{}: {e}", worker.display())))?;
     // ANCHOR_END: count_in_processes_spawn
     // ANCHOR: count_in_processes_collect
+    // Wait for EVERY worker before judging any: none is left running or unreaped.
+    let outputs: Vec<_> = children.into_iter().map(|c| c.wait_with_output()).collect();
     let mut total: u64 = 0;
-    for child in children {
-        let output = child
-            .wait_with_output()
-            .map_err(|e| Fault::Crashed(e.to_string()))?;
+    for output in outputs {
+        let output = output.map_err(|e| Fault::Crashed(e.to_string()))?;
         // TODO: a worker that crashed or exited non-zero must be reported as
         // `Fault::Crashed(..)` (check `output.status.success()`), and a malformed reply must be
         // passed on, not counted as 0. Add with `checked_add` (`Fault::Overflow` if it fails).

@@ -11,7 +11,7 @@
 
 #![forbid(unsafe_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 // ANCHOR: protocol
@@ -47,6 +47,10 @@ pub enum WorkerFault {
     Short,
     /// Replies with a correct frame, then exits with status 3.
     ExitNonZero,
+    /// Replies with a correct frame, then panics (exit status 101).
+    Panic,
+    /// Replies with a correct frame, then is killed by SIGKILL.
+    Killed,
 }
 
 impl WorkerFault {
@@ -57,17 +61,40 @@ impl WorkerFault {
             WorkerFault::Garbage => "garbage",
             WorkerFault::Short => "short",
             WorkerFault::ExitNonZero => "exit-nonzero",
+            WorkerFault::Panic => "panic",
+            WorkerFault::Killed => "killed",
         }
     }
 }
 
+/// For tests: a folder where workers meet. Each worker of the meeting leaves a marker file
+/// there (`<pid>`, holding its pid and start time), then waits until all `workers` markers
+/// are there, so a worker started after its siblings were waited for gives up (after
+/// [`MEETING_TIMEOUT_SECS`]) and exits with [`MET_ALONE_STATUS`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meeting {
+    /// The folder (it must exist); one marker file per worker.
+    pub dir: PathBuf,
+    /// How many workers take part.
+    pub workers: usize,
+}
+
+/// How long a worker waits for its siblings before it gives up.
+pub const MEETING_TIMEOUT_SECS: u64 = 5;
+/// The exit status of a worker that gave up waiting for its siblings.
+pub const MET_ALONE_STATUS: i32 = 4;
+
 /// One worker's job: how many increments, and (for tests) how to misbehave.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     /// Increments the worker makes on its own copy of the C counter.
     pub increments: u64,
     /// Misbehaviour, for fault tests.
     pub fault: Option<WorkerFault>,
+    /// For tests: reply with this count without counting (counts too big to count to).
+    pub claim: Option<u64>,
+    /// For tests: meet the other workers first (see [`Meeting`]).
+    pub meet: Option<Meeting>,
 }
 
 impl Job {
@@ -76,6 +103,32 @@ impl Job {
         Job {
             increments,
             fault: None,
+            claim: None,
+            meet: None,
+        }
+    }
+
+    /// A job whose worker replies `count` without counting.
+    pub fn claiming(count: u64) -> Self {
+        Job {
+            claim: Some(count),
+            ..Job::count(0)
+        }
+    }
+
+    /// This job, misbehaving as `fault` says.
+    pub fn with_fault(self, fault: WorkerFault) -> Self {
+        Job {
+            fault: Some(fault),
+            ..self
+        }
+    }
+
+    /// This job, meeting its siblings first.
+    pub fn meeting(self, meeting: &Meeting) -> Self {
+        Job {
+            meet: Some(meeting.clone()),
+            ..self
         }
     }
 
@@ -85,6 +138,14 @@ impl Job {
         cmd.arg(self.increments.to_string());
         if let Some(fault) = self.fault {
             cmd.arg(fault.word());
+        }
+        if let Some(count) = self.claim {
+            cmd.arg("--claim").arg(count.to_string());
+        }
+        if let Some(meeting) = &self.meet {
+            cmd.arg("--meet")
+                .arg(&meeting.dir)
+                .arg(meeting.workers.to_string());
         }
         cmd.stdin(Stdio::null()).stdout(Stdio::piped());
         cmd

@@ -1,10 +1,10 @@
 //! Grading tests for lesson 5 (`processes`). Do not edit: edit `src/exercise.rs`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use processes::{
-    Fault, Job, MAGIC, PoolConfig, TestFault, WorkerFault, count_in_processes, count_with_pool,
-    decode_reply,
+    Fault, Job, MAGIC, MEETING_TIMEOUT_SECS, MET_ALONE_STATUS, Meeting, PoolConfig, REPLY_LEN,
+    TestFault, WorkerFault, count_in_processes, count_with_pool, decode_reply,
 };
 
 fn worker() -> &'static Path {
@@ -17,6 +17,58 @@ fn frame(count: u64) -> Vec<u8> {
     f
 }
 
+/// `count_in_processes`, with a panic (an overflowing `+`, say) turned into a clear failure.
+fn count(jobs: &[Job]) -> Result<u64, Fault> {
+    std::panic::catch_unwind(|| count_in_processes(worker(), jobs)).unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        panic!(
+            "count_in_processes panicked ({why}) instead of returning a Result: a total past \
+             u64::MAX must come back as Err(Fault::Overflow), from `checked_add`"
+        )
+    })
+}
+
+/// A fresh, empty folder for one test's meeting of `workers` workers.
+fn meeting(test: &str, workers: usize) -> Meeting {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("processes-meet-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create the meeting folder");
+    Meeting { dir, workers }
+}
+
+/// The workers of `meeting` that are still children of this test process (running, or
+/// exited but never waited for: zombies), as "pid 123 (state Z)".
+fn unreaped(meeting: &Meeting) -> Vec<String> {
+    let mut left = Vec::new();
+    for entry in std::fs::read_dir(&meeting.dir).expect("read the meeting folder") {
+        let entry = entry.expect("a marker");
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let marker = std::fs::read_to_string(entry.path()).expect("read a marker");
+        let mut fields = marker.split_whitespace();
+        let (Some(pid), Some(start)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue; // gone: reaped
+        };
+        let after_name = &stat[stat.rfind(')').map_or(0, |i| i + 1)..];
+        let f: Vec<&str> = after_name.split_whitespace().collect();
+        // f[0] is the state, f[1] the parent's pid, f[19] the start time.
+        let ours = f.get(1) == Some(&std::process::id().to_string().as_str());
+        if ours && f.get(19) == Some(&start) {
+            left.push(format!("pid {pid} (state {})", f[0]));
+        }
+    }
+    left
+}
+
 #[test]
 fn a_valid_reply_is_decoded() {
     assert_eq!(decode_reply(&frame(0)), Ok(0));
@@ -26,7 +78,7 @@ fn a_valid_reply_is_decoded() {
 
 #[test]
 fn a_reply_of_the_wrong_length_is_malformed() {
-    for len in [0, 4, 7, 11, 13] {
+    for len in [0, 4, 7, 11] {
         let mut bytes = frame(7);
         bytes.resize(len, 0);
         assert!(
@@ -38,13 +90,42 @@ fn a_reply_of_the_wrong_length_is_malformed() {
 }
 
 #[test]
+fn a_reply_longer_than_12_bytes_is_malformed() {
+    let mut one_more = frame(7);
+    one_more.push(0);
+    let mut two_frames = frame(7);
+    two_frames.extend_from_slice(&frame(8));
+    let mut padded = frame(7);
+    padded.resize(64, 0);
+    for bytes in [one_more, two_frames, padded] {
+        assert!(
+            matches!(decode_reply(&bytes), Err(Fault::Malformed(_))),
+            "a reply is exactly {REPLY_LEN} bytes; a longer one (here {} bytes) is malformed, \
+             not read from its first 12: got {:?}",
+            bytes.len(),
+            decode_reply(&bytes)
+        );
+    }
+}
+
+#[test]
 fn a_reply_without_the_magic_is_malformed() {
-    let mut bytes = frame(7);
-    bytes[0] = b'X';
+    for at in 0..MAGIC.len() {
+        let mut bytes = frame(7);
+        bytes[at] ^= 0x20; // `LAB1` becomes `lAB1`, `LaB1`, `LAb1`, `LAB\x11`
+        assert!(
+            matches!(decode_reply(&bytes), Err(Fault::Malformed(_))),
+            "a 12-byte reply that does not start with LAB1 is malformed: byte {at} was changed \
+             ({:?}), got {:?}; compare all four magic bytes",
+            String::from_utf8_lossy(&bytes[..4]),
+            decode_reply(&bytes)
+        );
+    }
+    let zeros = [0u8; REPLY_LEN];
     assert!(
-        matches!(decode_reply(&bytes), Err(Fault::Malformed(_))),
-        "a reply that does not start with LAB1 is malformed, got {:?}",
-        decode_reply(&bytes)
+        matches!(decode_reply(&zeros), Err(Fault::Malformed(_))),
+        "12 zero bytes have the right length but no magic: malformed, got {:?}",
+        decode_reply(&zeros)
     );
 }
 
@@ -52,24 +133,39 @@ fn a_reply_without_the_magic_is_malformed() {
 /// each process has its own copy of the global.
 #[test]
 fn processes_count_exactly_with_no_lock() {
-    let jobs = [Job::count(200_000); 4];
+    let jobs = vec![Job::count(200_000); 4];
     assert_eq!(
-        count_in_processes(worker(), &jobs),
+        count(&jobs),
         Ok(800_000),
         "each worker process has its own C global: the total must be exact"
     );
+}
+
+/// Each worker waits until all its siblings are running: run one after another, the first
+/// one waits alone and gives up.
+#[test]
+fn workers_run_all_at_once() {
+    let meet = meeting("all-at-once", 3);
+    let jobs = vec![Job::count(10).meeting(&meet); 3];
+    let got = count(&jobs);
+    assert!(
+        got.is_ok(),
+        "these 3 workers each wait (up to {MEETING_TIMEOUT_SECS} s) until all 3 are running, and \
+         a worker that waits alone gives up (exit status {MET_ALONE_STATUS}): start EVERY worker \
+         before waiting for any, not one after another; got {got:?}"
+    );
+    assert_eq!(got, Ok(30), "3 workers x 10 increments");
+    let _ = std::fs::remove_dir_all(&meet.dir);
 }
 
 #[test]
 fn a_crashed_worker_is_reported_not_counted_as_zero() {
     let jobs = [
         Job::count(10),
-        Job {
-            increments: 10,
-            fault: Some(WorkerFault::Abort),
-        },
+        Job::count(10).with_fault(WorkerFault::Abort),
+        Job::count(10),
     ];
-    let got = count_in_processes(worker(), &jobs);
+    let got = count(&jobs);
     assert!(
         matches!(got, Err(Fault::Crashed(_))),
         "a crashed worker must be reported as Fault::Crashed, got {got:?}"
@@ -78,15 +174,34 @@ fn a_crashed_worker_is_reported_not_counted_as_zero() {
 
 #[test]
 fn a_worker_that_exits_non_zero_is_reported() {
-    let jobs = [Job {
-        increments: 10,
-        fault: Some(WorkerFault::ExitNonZero),
-    }];
-    let got = count_in_processes(worker(), &jobs);
+    let jobs = [
+        Job::count(10),
+        Job::count(10).with_fault(WorkerFault::ExitNonZero),
+        Job::count(10),
+    ];
+    let got = count(&jobs);
     assert!(
         matches!(got, Err(Fault::Crashed(_))),
         "a worker that exits with status 3 failed, even if its reply looks fine: got {got:?}"
     );
+}
+
+/// A valid reply, then a panic or SIGKILL: only the exit status says the worker failed.
+#[test]
+fn a_worker_that_panics_or_is_killed_is_a_fault_not_a_partial_count() {
+    for fault in [WorkerFault::Panic, WorkerFault::Killed] {
+        let jobs = [
+            Job::count(10),
+            Job::count(10).with_fault(fault),
+            Job::count(10),
+        ];
+        let got = count(&jobs);
+        assert!(
+            matches!(got, Err(Fault::Crashed(_))),
+            "the middle worker replied, then failed ({fault:?}): its exit status says so, and \
+             the job is Fault::Crashed, never a partial count; got {got:?}"
+        );
+    }
 }
 
 #[test]
@@ -94,17 +209,106 @@ fn garbage_and_short_replies_are_reported() {
     for fault in [WorkerFault::Garbage, WorkerFault::Short] {
         let jobs = [
             Job::count(5),
-            Job {
-                increments: 5,
-                fault: Some(fault),
-            },
+            Job::count(5).with_fault(fault),
+            Job::count(5),
         ];
-        let got = count_in_processes(worker(), &jobs);
+        let got = count(&jobs);
         assert!(
             matches!(got, Err(Fault::Malformed(_))),
             "a {fault:?} reply must be reported as Fault::Malformed, got {got:?}"
         );
     }
+}
+
+/// Two faults in one job list: the one that comes first in job order is reported.
+#[test]
+fn the_first_fault_in_job_order_is_reported() {
+    let jobs = [
+        Job::count(5),
+        Job::count(5).with_fault(WorkerFault::Garbage),
+        Job::count(5),
+        Job::count(5).with_fault(WorkerFault::ExitNonZero),
+        Job::count(5),
+    ];
+    let got = count(&jobs);
+    assert!(
+        matches!(got, Err(Fault::Malformed(_))),
+        "job 1 replied garbage and job 3 exited with status 3: report job 1's fault (Malformed), \
+         the first in job order, not a later one; got {got:?}"
+    );
+    let jobs = [
+        Job::count(5),
+        Job::count(5).with_fault(WorkerFault::Abort),
+        Job::count(5),
+        Job::count(5).with_fault(WorkerFault::Short),
+        Job::count(5),
+    ];
+    let got = count(&jobs);
+    assert!(
+        matches!(got, Err(Fault::Crashed(_))),
+        "job 1 aborted and job 3 sent a short reply: report job 1's fault (Crashed), the first \
+         in job order; got {got:?}"
+    );
+}
+
+/// After a fault, the later workers must still be waited for: none may be left a zombie.
+#[test]
+fn every_worker_is_reaped_even_after_a_fault() {
+    let meet = meeting("reaped", 5);
+    let jobs = [
+        Job::count(5).meeting(&meet),
+        Job::count(5).with_fault(WorkerFault::Abort).meeting(&meet),
+        Job::count(5).meeting(&meet),
+        Job::count(5)
+            .with_fault(WorkerFault::Garbage)
+            .meeting(&meet),
+        Job::count(5).meeting(&meet),
+    ];
+    let got = count(&jobs);
+    assert!(got.is_err(), "jobs 1 and 3 fail: got {got:?}");
+    let left = unreaped(&meet);
+    assert!(
+        left.is_empty(),
+        "count_in_processes returned {got:?}, but these workers were never waited for: {left:?} \
+         (state Z: exited, never waited for, a zombie). Wait for EVERY worker, then report the first fault"
+    );
+    let _ = std::fs::remove_dir_all(&meet.dir);
+}
+
+#[test]
+fn a_total_past_u64_max_is_an_overflow_fault() {
+    let max = u64::MAX;
+    let exact = [Job::claiming(max - 5), Job::count(5)];
+    assert_eq!(
+        count(&exact),
+        Ok(max),
+        "u64::MAX - 5 plus 5 is exactly u64::MAX: that still fits"
+    );
+    let over = [
+        Job::claiming(max - 5),
+        Job::count(6),
+        Job::claiming(max),
+        Job::count(7),
+    ];
+    let got = count(&over);
+    assert_eq!(
+        got,
+        Err(Fault::Overflow),
+        "u64::MAX - 5 plus 6 does not fit in a u64 (nor does what follows): Fault::Overflow, \
+         from `checked_add` at every step; got {got:?}"
+    );
+    let wraps_back = [
+        Job::claiming(1 << 63),
+        Job::claiming(1 << 63),
+        Job::count(5),
+    ];
+    let got = count(&wraps_back);
+    assert_eq!(
+        got,
+        Err(Fault::Overflow),
+        "2^63 + 2^63 overflows in the middle, even though a wrapped total (5) looks fine at the \
+         end: check every addition, not the final sum; got {got:?}"
+    );
 }
 
 #[test]

@@ -1,14 +1,14 @@
 // WRONG ANSWER (fixture): a loop that never advances. The runner must stop it with a
 // clear timeout message instead of hanging.
 
-use crate::Overflow;
+use crate::{Overflow, c};
 
 // ANCHOR: squares
 /// Squares every input in C, or reports the first input whose square does not fit in an `int`.
 pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
     xs.iter()
         .enumerate()
-        .map(|(index, &value)| ffi::square(value).ok_or(Overflow { index, value }))
+        .map(|(index, &value)| c::square(value).ok_or(Overflow { index, value }))
         .collect()
 }
 // ANCHOR_END: squares
@@ -17,7 +17,7 @@ pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
 /// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
 pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
     let mut out = vec![0.0; input.len()];
-    ffi::square_array(input, &mut out)?;
+    c::square_array(input, &mut out)?;
     Ok(out)
 }
 // ANCHOR_END: squared
@@ -29,7 +29,7 @@ pub fn total(xs: &[i32]) -> Option<i32> {
     for &x in xs {
         // Retries a call that can never succeed: on overflow this loops forever.
         loop {
-            if let Some(s) = ffi::add(sum, x) {
+            if let Some(s) = c::add(sum, x) {
                 sum = s;
                 break;
             }

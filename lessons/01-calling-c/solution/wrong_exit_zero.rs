@@ -2,14 +2,14 @@
 // overflows, instead of returning `None`. Status 0 and no failure report: the runner must see
 // that the test binary stopped before all its tests reported.
 
-use crate::Overflow;
+use crate::{Overflow, c};
 
 // ANCHOR: squares
 /// Squares every input in C, or reports the first input whose square does not fit in an `int`.
 pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
     xs.iter()
         .enumerate()
-        .map(|(index, &value)| ffi::square(value).ok_or(Overflow { index, value }))
+        .map(|(index, &value)| c::square(value).ok_or(Overflow { index, value }))
         .collect()
 }
 // ANCHOR_END: squares
@@ -18,7 +18,7 @@ pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
 /// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
 pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
     let mut out = vec![0.0; input.len()];
-    ffi::square_array(input, &mut out)?;
+    c::square_array(input, &mut out)?;
     Ok(out)
 }
 // ANCHOR_END: squared
@@ -26,7 +26,7 @@ pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
 // ANCHOR: total
 /// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
 pub fn total(xs: &[i32]) -> Option<i32> {
-    match xs.iter().try_fold(0, |sum, &x| ffi::add(sum, x)) {
+    match xs.iter().try_fold(0, |sum, &x| c::add(sum, x)) {
         Some(sum) => Some(sum),
         None => std::process::exit(0),
     }

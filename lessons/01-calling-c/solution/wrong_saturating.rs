@@ -1,13 +1,13 @@
 // WRONG ANSWER (fixture): hides an overflow behind i32::MAX instead of reporting it.
 
-use crate::Overflow;
+use crate::{Overflow, c};
 
 // ANCHOR: squares
 /// Squares every input in C, or reports the first input whose square does not fit in an `int`.
 pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
     xs.iter()
         .enumerate()
-        .map(|(_index, &value)| Ok(ffi::square(value).unwrap_or(i32::MAX)))
+        .map(|(_index, &value)| Ok(c::square(value).unwrap_or(i32::MAX)))
         .collect()
 }
 // ANCHOR_END: squares
@@ -16,7 +16,7 @@ pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
 /// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
 pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
     let mut out = vec![0.0; input.len()];
-    ffi::square_array(input, &mut out)?;
+    c::square_array(input, &mut out)?;
     Ok(out)
 }
 // ANCHOR_END: squared
@@ -24,6 +24,6 @@ pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
 // ANCHOR: total
 /// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
 pub fn total(xs: &[i32]) -> Option<i32> {
-    xs.iter().try_fold(0, |sum, &x| ffi::add(sum, x))
+    xs.iter().try_fold(0, |sum, &x| c::add(sum, x))
 }
 // ANCHOR_END: total

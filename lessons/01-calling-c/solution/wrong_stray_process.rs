@@ -9,7 +9,7 @@ use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
-use crate::Overflow;
+use crate::{Overflow, c};
 
 /// Starts the two `sleep`s once per test binary. When `LAB_STRAY_PIDS` names a file, their
 /// pids are appended to it, one per line, so a test can check that they are gone.
@@ -37,7 +37,7 @@ pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
     start_helpers();
     xs.iter()
         .enumerate()
-        .map(|(_index, &value)| Ok(ffi::square(value).unwrap_or(i32::MAX)))
+        .map(|(_index, &value)| Ok(c::square(value).unwrap_or(i32::MAX)))
         .collect()
 }
 // ANCHOR_END: squares
@@ -46,7 +46,7 @@ pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
 /// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
 pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
     let mut out = vec![0.0; input.len()];
-    ffi::square_array(input, &mut out)?;
+    c::square_array(input, &mut out)?;
     Ok(out)
 }
 // ANCHOR_END: squared
@@ -54,6 +54,6 @@ pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
 // ANCHOR: total
 /// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
 pub fn total(xs: &[i32]) -> Option<i32> {
-    xs.iter().try_fold(0, |sum, &x| ffi::add(sum, x))
+    xs.iter().try_fold(0, |sum, &x| c::add(sum, x))
 }
 // ANCHOR_END: total

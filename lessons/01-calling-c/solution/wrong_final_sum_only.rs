@@ -1,0 +1,30 @@
+// WRONG ANSWER (fixture): adds in 64 bits and checks only the final sum: an overflow on the way
+// that the later inputs undo goes unnoticed (and C's `add` is never called).
+
+use crate::{Overflow, c};
+
+// ANCHOR: squares
+/// Squares every input in C, or reports the first input whose square does not fit in an `int`.
+pub fn squares(xs: &[i32]) -> Result<Vec<i32>, Overflow> {
+    xs.iter()
+        .enumerate()
+        .map(|(index, &value)| c::square(value).ok_or(Overflow { index, value }))
+        .collect()
+}
+// ANCHOR_END: squares
+
+// ANCHOR: squared
+/// Squares a whole buffer in ONE call to C's `square_array` (pointer + length).
+pub fn squared(input: &[f64]) -> Result<Vec<f64>, ffi::LengthMismatch> {
+    let mut out = vec![0.0; input.len()];
+    c::square_array(input, &mut out)?;
+    Ok(out)
+}
+// ANCHOR_END: squared
+
+// ANCHOR: total
+/// Adds all inputs with C's `add`, or `None` when the sum leaves `int`'s range.
+pub fn total(xs: &[i32]) -> Option<i32> {
+    i32::try_from(xs.iter().map(|&x| i64::from(x)).sum::<i64>()).ok()
+}
+// ANCHOR_END: total

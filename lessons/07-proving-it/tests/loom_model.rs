@@ -36,7 +36,9 @@ fn must_pass<S: IdSource>(make: fn() -> S, kernel: &str) {
 /// A broken kernel: loom must find an interleaving where the model panics with "duplicate id".
 fn must_find_the_duplicate<S: IdSource>(make: fn() -> S, kernel: &str, why: &str) {
     match run(make) {
-        Ok(()) => panic!("loom found no duplicate id in {kernel}, which can hand one out twice: {why}"),
+        Ok(()) => {
+            panic!("loom found no duplicate id in {kernel}, which can hand one out twice: {why}")
+        }
         Err(message) if message.contains("duplicate id") => {}
         Err(message) => panic!(
             "your model failed on {kernel}, but not with the message \"duplicate id\": {message}"
@@ -60,17 +62,26 @@ fn the_model_finds_the_duplicate_id_in_the_load_store_kernel() {
 
 #[test]
 fn the_model_passes_on_an_unseen_kernel_whose_ids_start_at_100() {
-    must_pass(unseen::exact_from_100, "an unseen fetch-add kernel whose ids start at 100");
+    must_pass(
+        unseen::exact_from_100,
+        "an unseen fetch-add kernel whose ids start at 100",
+    );
 }
 
 #[test]
 fn the_model_passes_on_an_unseen_kernel_that_counts_down() {
-    must_pass(unseen::exact_counting_down, "an unseen fetch-sub kernel (ids 1000, 999, ...)");
+    must_pass(
+        unseen::exact_counting_down,
+        "an unseen fetch-sub kernel (ids 1000, 999, ...)",
+    );
 }
 
 #[test]
 fn the_model_passes_on_an_unseen_compare_exchange_kernel_that_counts_in_threes() {
-    must_pass(unseen::exact_by_3, "an unseen compare-exchange kernel (ids 0, 3, 6, ...)");
+    must_pass(
+        unseen::exact_by_3,
+        "an unseen compare-exchange kernel (ids 0, 3, 6, ...)",
+    );
 }
 
 #[test]

@@ -46,10 +46,7 @@ impl IdSource for Kernel {
             Kind::CompareExchangeBy3 => {
                 let mut seen = self.next.load(Relaxed);
                 loop {
-                    match self
-                        .next
-                        .compare_exchange(seen, seen + 3, Relaxed, Relaxed)
-                    {
+                    match self.next.compare_exchange(seen, seen + 3, Relaxed, Relaxed) {
                         Ok(id) => return id,
                         Err(now) => seen = now,
                     }

@@ -14,7 +14,8 @@ fn the_locked_model_never_loses_an_update() {
         let total = count_on_threads(Arc::new(LockedModel::default()), 2, 1);
         assert_eq!(
             total, 2,
-            "the locked counter lost an update: read the counter only after joining every thread"
+            "the locked counter ended at {total}, not 2 (2 threads x 1 increment): read the \
+             counter only after joining every thread, and let each do `per_thread` increments"
         );
     });
 }

@@ -45,6 +45,7 @@ fn sharded_counters_sum_exactly_on_real_threads() {
 fn neighbouring_slots_sit_on_different_cache_lines() {
     let shards = Shards::new(4);
     let slots = shards.slots();
+    assert_eq!(slots.len(), 4, "Shards::new(4) must make 4 slots");
     for pair in slots.windows(2) {
         let gap = std::ptr::from_ref(&pair[1]).addr() - std::ptr::from_ref(&pair[0]).addr();
         assert!(

@@ -5,15 +5,11 @@ use loom::thread;
 
 use crate::IdSource;
 
-// ANCHOR: model
-/// One loom execution: two threads each take an id from a fresh source made by `make`, and
-/// the two ids must differ. Panics with "duplicate id" when they do not.
 pub fn ids_are_unique<S: IdSource>(make: fn() -> S) {
     let source = Arc::new(make());
     let other = Arc::clone(&source);
-    let t = thread::spawn(move || other.next_id());
-    let a = source.next_id();
-    let b = t.join().expect("the other thread panicked");
-    let _ = (a, b); // never compared: the model can find nothing
+    let t = thread::spawn(move || [other.next_id(), other.next_id()]);
+    let mine = [source.next_id(), source.next_id()];
+    let theirs = t.join().expect("the other thread panicked");
+    let _ = (mine, theirs); // never compared: the model can find nothing
 }
-// ANCHOR_END: model

@@ -1,19 +1,23 @@
-// WRONG ANSWER (fixture): one thread takes both ids: nothing can interleave.
+// WRONG ANSWER (fixture): one spawned thread takes every id: still only one thread touches the
+// source, so nothing interleaves.
 
 use loom::sync::Arc;
 use loom::thread;
 
 use crate::IdSource;
 
-// ANCHOR: model
-/// One loom execution: two threads each take an id from a fresh source made by `make`, and
-/// the two ids must differ. Panics with "duplicate id" when they do not.
 pub fn ids_are_unique<S: IdSource>(make: fn() -> S) {
     let source = Arc::new(make());
     let other = Arc::clone(&source);
-    let t = thread::spawn(move || (other.next_id(), other.next_id()));
+    let t = thread::spawn(move || {
+        let mine = [other.next_id(), other.next_id()];
+        let theirs = [other.next_id(), other.next_id()];
+        (mine, theirs)
+    });
     drop(source);
-    let (a, b) = t.join().expect("the other thread panicked");
-    assert_ne!(a, b, "duplicate id");
+    let (mine, theirs) = t.join().expect("the other thread panicked");
+    let mut ids = [mine, theirs].concat();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 4, "duplicate id: {mine:?} and {theirs:?}");
 }
-// ANCHOR_END: model

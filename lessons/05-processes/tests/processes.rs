@@ -52,18 +52,19 @@ fn unreaped(meeting: &Meeting) -> Vec<String> {
         }
         let marker = std::fs::read_to_string(entry.path()).expect("read a marker");
         let mut fields = marker.split_whitespace();
-        let (Some(pid), Some(start)) = (fields.next(), fields.next()) else {
+        let (Some(pid), Some(start)) = (
+            fields.next().and_then(|p| p.parse().ok()),
+            fields.next().and_then(|t| t.parse::<u64>().ok()),
+        ) else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        let Some(stat) = supervisor::procfs::stat(pid) else {
             continue; // gone: reaped
         };
-        let after_name = &stat[stat.rfind(')').map_or(0, |i| i + 1)..];
-        let f: Vec<&str> = after_name.split_whitespace().collect();
-        // f[0] is the state, f[1] the parent's pid, f[19] the start time.
-        let ours = f.get(1) == Some(&std::process::id().to_string().as_str());
-        if ours && f.get(19) == Some(&start) {
-            left.push(format!("pid {pid} (state {})", f[0]));
+        // Our child, and the very process that left the marker (not a reused pid).
+        let ours = u32::try_from(stat.ppid) == Ok(std::process::id());
+        if ours && stat.start_ticks == start {
+            left.push(format!("pid {pid} (state {})", stat.state));
         }
     }
     left

@@ -121,7 +121,11 @@ fn usage(arg: &str) -> ! {
 /// this very process was reaped), then waits until `workers` markers are there.
 fn meet(dir: &Path, workers: usize) {
     let pid = std::process::id();
-    let marker = format!("{pid} {}\n", start_time().unwrap_or(0));
+    let start = i32::try_from(pid)
+        .ok()
+        .and_then(supervisor::procfs::stat)
+        .map_or(0, |s| s.start_ticks);
+    let marker = format!("{pid} {start}\n");
     let tmp = dir.join(format!(".{pid}.tmp"));
     let written = std::fs::write(&tmp, marker)
         .and_then(|()| std::fs::rename(&tmp, dir.join(pid.to_string())));
@@ -156,11 +160,4 @@ fn markers_in(dir: &Path) -> usize {
             .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
             .count()
     })
-}
-
-/// This process's start time (field 22 of `/proc/self/stat`, in clock ticks since boot).
-fn start_time() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let after_name = &stat[stat.rfind(')')? + 1..];
-    after_name.split_whitespace().nth(19)?.parse().ok()
 }

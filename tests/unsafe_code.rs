@@ -1,11 +1,12 @@
-//! `unsafe` lives in `crates/ffi`; the racy kernel is the one other place, where the unsoundness
-//! is the lesson. Every other crate forbids it at its root, so the compiler keeps it out: each
+//! `unsafe` lives in `crates/ffi`: the C binding (`ffi`) and, under it, the Python binding
+//! (`lab-ext`, whose one `buffers` module lends Python's arrays to C). The racy kernel is the one
+//! other place, where the unsoundness is the lesson. Every other crate forbids it at its root, so the compiler keeps it out: each
 //! library and binary of every other workspace package starts with `#![forbid(unsafe_code)]`.
 
 use cargo_metadata::MetadataCommand;
 
 /// The packages allowed to contain `unsafe`.
-const MAY_USE_UNSAFE: &[&str] = &["ffi", "racy"];
+const MAY_USE_UNSAFE: &[&str] = &["ffi", "lab-ext", "racy"];
 
 /// Target kinds whose root file is the crate's code (tests and benches are not).
 const CODE_KINDS: &[&str] = &["lib", "bin"];

@@ -3,6 +3,10 @@
 //! Warnings are errors (`-Wall -Wextra -Werror`, C11). Set `LAB_SANITIZE=thread` to build the C
 //! with ThreadSanitizer and link gcc's `tsan` runtime as a dylib: that is how the lab runs TSan on
 //! the real C code from Rust threads on the stable toolchain (use a separate `--target-dir`).
+//!
+//! It also links the same library sources into `$OUT_DIR/liblab.so`, the shared library Python's
+//! `ctypes` loads (the article's own setting), with the same compiler: [`SHARED_LIB`] in the
+//! crate names its path. That one is never sanitized.
 
 use std::path::PathBuf;
 
@@ -40,5 +44,35 @@ fn main() {
     }
     build.compile("labc");
     println!("cargo:rustc-link-lib=pthread");
+    shared_lib(&build, &c_src);
     println!("cargo:c_src={}", c_src.display());
 }
+
+// ANCHOR: shared_lib
+/// Links the library sources into `$OUT_DIR/liblab.so` for `ctypes`, the way a Python user
+/// builds the article's library: `cc -O2 -std=c11 -shared -fPIC c_src/*.c -o liblab.so`.
+fn shared_lib(build: &cc::Build, c_src: &std::path::Path) {
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let lib = out.join("liblab.so");
+    let mut cc = build.get_compiler().to_command();
+    cc.args([
+        "-O2", "-std=c11", "-shared", "-fPIC", "-Wall", "-Wextra", "-Werror", "-I",
+    ])
+    .arg(c_src)
+    .args(LIBRARY_SOURCES.iter().map(|f| c_src.join(f)))
+    .arg("-o")
+    .arg(&lib)
+    .arg("-lpthread");
+    // The static build's flags include the sanitizer's; this library is never sanitized.
+    cc.env_remove("CFLAGS");
+    let status = cc
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler for liblab.so: {e}"));
+    assert!(
+        status.success(),
+        "the C compiler could not link {}",
+        lib.display()
+    );
+    println!("cargo:rustc-env=LAB_SHARED_LIB={}", lib.display());
+}
+// ANCHOR_END: shared_lib

@@ -333,6 +333,11 @@ pub mod c_sources {
     include!("../c_sources.rs");
 }
 
+/// `liblab.so`: the library sources (not the fault ones) linked as a shared library by this
+/// crate's build script, for Python's `ctypes.CDLL` and `PyDLL`. Built with the same compiler,
+/// never sanitized.
+pub const SHARED_LIB: &str = env!("LAB_SHARED_LIB");
+
 /// Where this crate's C sources live (for tests and tools that build the C drivers).
 pub fn c_src_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../c_src")

@@ -1,7 +1,7 @@
 //! S1 and M1, proven without a stopwatch: Rust threads that call C are inside C at the same
 //! moment. `lab_rendezvous` returns 1 only when all parties are inside it at once, so two threads
 //! that both get `true` were running C code in parallel. No interpreter lock serializes them.
-//! (`crates/xtask/python/gil_rendezvous.py` runs the same C from Python: with `ctypes.CDLL`, which
+//! (`crates/ffi/lab-ext/python/rendezvous.py` runs the same C from Python: with `ctypes.CDLL`, which
 //! releases the GIL, two threads meet; with `ctypes.PyDLL`, which holds it, they never can.)
 
 use std::thread;

@@ -36,6 +36,7 @@ use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::{Pid, getpgrp, getpid};
 
 pub mod procfs;
+pub mod python;
 mod signals;
 pub mod watched;
 

@@ -3,9 +3,8 @@
 //! as Rust calling the same C.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
@@ -21,44 +20,7 @@ pub const GROUP: &str = "python";
 /// The script, from the workspace root.
 pub const SCRIPT: &str = "crates/xtask/python/ctypes_bench.py";
 
-/// `python3 --version` when python3 runs, `None` otherwise.
-pub fn python3() -> Option<String> {
-    let out = Command::new("python3").arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
-}
-
-// ANCHOR: shared_lib
-/// Builds the C library (`ffi::c_sources::LIBRARY_SOURCES` in `c_src/`) into `dir/liblab.so` with the system C compiler
-/// (`$CC`, default `cc`), the way a Python user would build the article's library.
-pub fn build_shared_lib(dir: &Path) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let c_src = ffi::c_src_dir();
-    let lib = dir.join("liblab.so");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
-    let mut cmd = Command::new(&cc);
-    cmd.args(["-O2", "-std=c11", "-shared", "-fPIC", "-I"])
-        .arg(&c_src)
-        .args(
-            ffi::c_sources::LIBRARY_SOURCES
-                .iter()
-                .map(|f| c_src.join(f)),
-        )
-        .arg("-o")
-        .arg(&lib)
-        .arg("-lpthread");
-    let done = supervisor::run(&mut cmd, Duration::from_secs(120), Output::Capture)?;
-    if !done.status.success() {
-        bail!(
-            "`{cc}` could not build {}: {}",
-            lib.display(),
-            done.combined()
-        );
-    }
-    Ok(lib)
-}
-// ANCHOR_END: shared_lib
+pub use supervisor::python::python3;
 
 #[derive(Debug, Deserialize)]
 struct PyRun {
@@ -78,7 +40,7 @@ struct PyMeasurement {
 /// earlier in this run (ns per call); the target is judged on the checked one.
 pub fn run(
     sizes: &Sizes,
-    scratch: &Path,
+    _scratch: &Path,
     rust_call: &Measurement,
     rust_plain: &Measurement,
     tick: &mut dyn FnMut(&str),
@@ -86,14 +48,13 @@ pub fn run(
     if python3().is_none() {
         bail!("python3 is not installed: the Python-with-ctypes comparison was skipped");
     }
-    tick("building liblab.so for ctypes");
-    let lib = build_shared_lib(scratch)?;
+    let lib = Path::new(ffi::SHARED_LIB);
     let root = lab::workspace_root();
     let cfg = serde_json::to_string(&sizes.python)?;
 
     tick("Python with ctypes (one process, then a pool of 4)");
     let mut cmd = Command::new("python3");
-    cmd.arg(root.join(SCRIPT)).arg("bench").arg(&lib).arg(&cfg);
+    cmd.arg(root.join(SCRIPT)).arg("bench").arg(lib).arg(&cfg);
     let done = supervisor::run(&mut cmd, sizes.python_limit, Output::Capture)?;
     if !done.status.success() {
         bail!(

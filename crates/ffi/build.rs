@@ -32,6 +32,9 @@ fn main() {
         build.file(c_src.join(file));
     }
 
+    // Python's copy is linked from the same sources and flags, before any sanitizer is added.
+    shared_lib(&build, &c_src);
+
     match std::env::var("LAB_SANITIZE").as_deref() {
         Ok("thread") => {
             build.flag("-fsanitize=thread").flag("-g").opt_level(1);
@@ -44,7 +47,6 @@ fn main() {
     }
     build.compile("labc");
     println!("cargo:rustc-link-lib=pthread");
-    shared_lib(&build, &c_src);
     println!("cargo:c_src={}", c_src.display());
 }
 
@@ -63,8 +65,6 @@ fn shared_lib(build: &cc::Build, c_src: &std::path::Path) {
     .arg("-o")
     .arg(&lib)
     .arg("-lpthread");
-    // The static build's flags include the sanitizer's; this library is never sanitized.
-    cc.env_remove("CFLAGS");
     let status = cc
         .status()
         .unwrap_or_else(|e| panic!("cannot run the C compiler for liblab.so: {e}"));

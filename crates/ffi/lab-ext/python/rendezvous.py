@@ -48,6 +48,7 @@ def through_ctypes(lib, timeout_ms):
     return on_two_threads(lambda: lib.lab_rendezvous(2, timeout_ms))
 
 
+# ANCHOR: four_ways
 def main(path):
     print(json.dumps({
         "cdll": through_ctypes(ctypes.CDLL(path), MEET_MS),  # lock released: [1, 1]
@@ -55,6 +56,7 @@ def main(path):
         "ext_detached": on_two_threads(lambda: lab_ext.rendezvous_detached(2, MEET_MS)),
         "ext_held": on_two_threads(lambda: lab_ext.rendezvous(2, MISS_MS)),
     }))
+# ANCHOR_END: four_ways
 # ANCHOR_END: two_threads
 
 

@@ -7,12 +7,14 @@
 //! `Send + Sync` (as `PyBuffer` is), so [`square_into`] and [`square_into_par`] can run inside
 //! `py.detach(..)`, where other Python threads run too.
 //!
+// ANCHOR: promise
 //! **The one promise Rust cannot check.** While a detached call runs, other Python threads run
 //! as well, and nothing stops one of them writing to the same arrays: that would be a data race.
 //! The buffer protocol has no lock to take. This is the contract every extension that releases
 //! the lock around an array makes (NumPy's ufuncs make the same one): *do not write to an array
 //! from one thread while another thread's call is using it.* Everything else (lengths, types,
 //! layout, read-only outputs, overlap, lifetime) is checked here.
+// ANCHOR_END: promise
 
 #![allow(unsafe_code)]
 

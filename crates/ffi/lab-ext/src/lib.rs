@@ -120,6 +120,7 @@ fn square_array_par(
 }
 
 // ANCHOR: racy_counter
+// ANCHOR: unsendable_class
 /// The C library's racy global counter, as one Python object.
 ///
 /// `unsendable`: PyO3 records the thread that made it and refuses every use from another
@@ -129,6 +130,7 @@ fn square_array_par(
 /// `Send` (the handle is `!Sync`). Only one exists at a time, as in `ffi`.
 #[pyclass(unsendable)]
 struct RacyCounter(ffi::RacyCounter);
+// ANCHOR_END: unsendable_class
 
 #[pymethods]
 impl RacyCounter {

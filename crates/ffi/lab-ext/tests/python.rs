@@ -39,6 +39,7 @@ fn run(script: &str, args: &[&str]) -> Value {
 #[test]
 fn python_threads_meet_inside_c_only_when_the_call_releases_the_interpreter_lock() {
     let got = run("rendezvous.py", &[ffi::SHARED_LIB]);
+    // ANCHOR: four_ways
     assert_eq!(
         got["cdll"],
         json!([1, 1]),
@@ -59,6 +60,7 @@ fn python_threads_meet_inside_c_only_when_the_call_releases_the_interpreter_lock
         json!([false, false]),
         "lab_ext.rendezvous holds the lock: no meeting"
     );
+    // ANCHOR_END: four_ways
 }
 
 const PER_THREAD: u64 = 100_000;
@@ -68,6 +70,7 @@ fn thread_safe_counters_stay_exact_from_python_threads() {
     let got = run("counters.py", &[ffi::SHARED_LIB, &PER_THREAD.to_string()]);
     let expected = 2 * PER_THREAD;
     assert_eq!(got["expected"], json!(expected));
+    // ANCHOR: exact
     for way in [
         "cdll_locked",
         "cdll_atomic",
@@ -78,6 +81,7 @@ fn thread_safe_counters_stay_exact_from_python_threads() {
     ] {
         assert_eq!(got[way], json!(expected), "{way} lost or invented updates");
     }
+    // ANCHOR_END: exact
     // Shown, never asserted: how many racy updates a machine loses is up to the machine.
     println!(
         "ctypes.CDLL racy counter: {} of {expected} ({} lost)",
@@ -95,6 +99,7 @@ fn the_extensions_racy_counter_refuses_a_second_thread() {
         json!(1),
         "the owner's increment counts"
     );
+    // ANCHOR: refused
     let refused = racy["other_thread"][0].as_str().unwrap_or("");
     assert!(
         refused.starts_with("PanicException: ")
@@ -105,6 +110,7 @@ fn the_extensions_racy_counter_refuses_a_second_thread() {
         racy["second_counter"],
         json!("RuntimeError: another RacyCounter exists: use that one")
     );
+    // ANCHOR_END: refused
 }
 
 #[test]
@@ -122,6 +128,7 @@ fn square_array_squares_python_buffers_in_place_and_refuses_what_c_cannot_take()
             "{}",
             say("two empty arrays are fine")
         );
+        // ANCHOR: buffer_refusals
         let refused = [
             (
                 "lengths",
@@ -139,6 +146,7 @@ fn square_array_squares_python_buffers_in_place_and_refuses_what_c_cannot_take()
             let text = r[case].as_str().unwrap_or("");
             assert!(text.starts_with(message), "{}", say(case));
         }
+        // ANCHOR_END: buffer_refusals
         let numpy = &r["numpy"];
         assert!(
             *numpy == json!(0) || *numpy == json!("numpy not installed"),
@@ -146,4 +154,50 @@ fn square_array_squares_python_buffers_in_place_and_refuses_what_c_cannot_take()
             say("numpy")
         );
     }
+}
+
+/// M5 and what ctypes cannot check: ctypes converts whatever it is told to, silently; the
+/// extension's signatures refuse, before C is called, what C cannot take.
+#[test]
+fn the_extensions_signatures_refuse_what_ctypes_converts_silently() {
+    let got = run("signatures.py", &[ffi::SHARED_LIB]);
+    // ANCHOR: ctypes_wrong
+    let ctypes = &got["ctypes"];
+    assert_ne!(
+        ctypes["default_restype_50000"],
+        json!(2_500_000_000_i64),
+        "ctypes' default restype is a C int: the 64-bit square must come back truncated"
+    );
+    assert_eq!(
+        ctypes["c_int_argument_2_32_plus_3"],
+        json!(9),
+        "ctypes wraps 2**32 + 3 to the c_int 3, without a word"
+    );
+    // ANCHOR_END: ctypes_wrong
+    // ANCHOR: ext_refused
+    let ext = &got["ext"];
+    let say = |case: &str| format!("{case}: {ext}");
+    let starts = |case: &str, text: &str| ext[case].as_str().is_some_and(|s| s.starts_with(text));
+    assert!(
+        starts("square_2_32_plus_3", "OverflowError: "),
+        "{}",
+        say("an int outside a C int")
+    );
+    assert_eq!(
+        ext["square_46341"],
+        Value::Null,
+        "{}",
+        say("M5: None, no UB")
+    );
+    assert_eq!(ext["add_past_int_max"], Value::Null, "{}", say("add"));
+    assert!(starts("square_float", "TypeError: "), "{}", say("a float"));
+    assert!(
+        starts(
+            "square_array_of_lists",
+            "TypeError: a bytes-like object is required"
+        ),
+        "{}",
+        say("a list is no buffer")
+    );
+    // ANCHOR_END: ext_refused
 }

@@ -59,6 +59,11 @@ fn python_threads_meet_inside_c_only_when_the_call_releases_the_interpreter_lock
         json!([false, false]),
         "lab_ext.rendezvous holds the lock: no meeting"
     );
+    assert_eq!(
+        got["holds_lock"],
+        json!([[true, false], [true, false]]),
+        "holds_interpreter_lock: true in a plain call, false inside py.detach, on every thread"
+    );
 }
 
 const PER_THREAD: u64 = 100_000;

@@ -2,7 +2,6 @@
 
 use std::time::Duration;
 
-use lab_ext::buffers::{Doubles, DoublesMut};
 use pyo3::prelude::*;
 
 use crate::c;

@@ -44,6 +44,7 @@ def error(call):
     return None
 
 
+# ANCHOR: meet
 def meet(timeout_ms):
     met = [None, None]
 
@@ -56,6 +57,7 @@ def meet(timeout_ms):
     for t in threads:
         t.join()
     return {"met": met, "calls": ext.c_calls()["rendezvous"]}
+# ANCHOR_END: meet
 
 
 def wrong(data, original):
@@ -86,6 +88,7 @@ def peak_kib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
+# ANCHOR: memory
 def memory(n):
     _, probe = counted(lambda: ext.square_array(array("d", [3.0]) * 1000, array("d", [0.0]) * 1000))
     if probe["calls"] != 1:
@@ -103,6 +106,7 @@ def memory(n):
         "grew_kib": after - before,
         "wrong": sum(1 for i in (0, n // 2, n - 1) if out[i] != 9.0),
     }
+# ANCHOR_END: memory
 
 
 if __name__ == "__main__":

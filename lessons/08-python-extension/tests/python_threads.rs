@@ -36,8 +36,10 @@ fn grade(mode: &str, arg: &str) -> Value {
         done.status,
         done.combined()
     );
-    serde_json::from_str(done.stdout.trim())
-        .unwrap_or_else(|e| panic!("not one JSON object ({e}):\n{}", done.combined()))
+    let got = serde_json::from_str(done.stdout.trim())
+        .unwrap_or_else(|e| panic!("not one JSON object ({e}):\n{}", done.combined()));
+    println!("grade.py {mode} {arg}");
+    got
 }
 
 // ANCHOR: meet
@@ -47,14 +49,13 @@ fn two_python_threads_meet_inside_c_through_rendezvous() {
     assert_eq!(
         got["met"],
         json!([true, true]),
-        "the two Python threads never met inside C: each waited there alone and timed out. \
-         The first holds the interpreter lock while it waits, so the second cannot run: call \
-         `c::rendezvous` inside `py.detach(|| ..)`"
+        "the two threads never met inside C: call `c::rendezvous` inside `py.detach(|| ..)`, \
+         so the second can run while the first waits"
     );
     assert_eq!(
         got["calls"][0],
         json!(2),
-        "both threads must wait in C through `c::rendezvous`, once each: {got}"
+        "both threads must wait in C through `c::rendezvous`, once each"
     );
 }
 // ANCHOR_END: meet
@@ -65,25 +66,21 @@ fn square_array_squares_into_out_and_in_place_in_one_c_call_each() {
     assert_eq!(
         got["returned"],
         json!("None"),
-        "square_array must write the squares into `out` and return None, not a new list: {got}"
+        "square_array must write the squares into `out` and return None, not a new list"
     );
-    assert_eq!(
-        got["wrong"],
-        json!(0),
-        "every out[i] must be input[i]²: {got}"
-    );
+    assert_eq!(got["wrong"], json!(0), "every out[i] must be input[i]²");
     assert_eq!(got["input_unchanged"], json!(true), "input is only read");
     assert_eq!(
         got["wrong_in_place"],
         json!(0),
-        "square_array(a, a) must square a in place: {got}"
+        "square_array(a, a) must square a in place"
     );
     for call in ["into_out", "in_place"] {
         assert_eq!(
             got[call]["calls"],
             json!(1),
             "{call}: square the whole array in ONE `c::square_into` call (not per element, \
-             not in Python or Rust): {got}"
+             not in Python)"
         );
     }
 }
@@ -97,8 +94,8 @@ fn square_array_refuses_arrays_of_different_lengths() {
             "ValueError: square_array needs equal lengths, got input of 1000 and output of \
              1001 elements"
         ),
-        "an out one element longer must be refused with square_array needs equal lengths, \
-         not {refused:?}: pass `square_into`'s error on with `?`"
+        "arrays of different lengths must raise square_array needs equal lengths, not \
+         {refused:?}: pass the `Refused` on with `?`"
     );
     assert_eq!(
         got["refused_out_untouched"],
@@ -115,14 +112,13 @@ fn square_array_lets_go_of_the_interpreter_lock_while_c_runs() {
         let seen = &got[call];
         assert!(
             seen["calls"].as_u64().is_some_and(|n| n > 0),
-            "{call}: square_array never reached `c::square_into`: {got}"
+            "{call}: square_array never reached `c::square_into`"
         );
         assert_eq!(
             seen["holding_lock"],
             json!(0),
-            "{call}: C ran while the calling thread held the interpreter lock, so no other \
-             Python thread could run meanwhile: make the `c::square_into` call inside \
-             `py.detach(|| ..)`: {got}"
+            "{call}: C ran while this thread held the interpreter lock: call `c::square_into` \
+             inside `py.detach(|| ..)`"
         );
     }
 }
@@ -135,21 +131,16 @@ fn square_array_does_not_copy_the_arrays() {
     assert_eq!(
         got["probe"]["calls"],
         json!(1),
-        "one square_array call must reach C in ONE `c::square_into` call: {got}"
+        "one square_array call must reach C in ONE `c::square_into` call"
     );
-    assert_eq!(got["wrong"], json!(0), "out must hold the squares: {got}");
-    let kib = |key: &str| {
-        got[key]
-            .as_i64()
-            .unwrap_or_else(|| panic!("no {key}: {got}"))
-    };
+    assert_eq!(got["wrong"], json!(0), "out must hold the squares");
+    let kib = |key: &str| got[key].as_i64().unwrap_or_else(|| panic!("no {key}"));
     let (grew, array) = (kib("grew_kib"), kib("array_kib"));
     println!("peak memory grew by {grew} KiB; each array is {array} KiB");
     assert!(
         grew < array / 2,
-        "the peak memory grew by {grew} KiB during one square_array call on two arrays of \
-         {array} KiB each: something copied the array. Lend the arrays' own memory to C \
-         (`Doubles::new(input)`, `DoublesMut::new(out)`), never a Vec, a list or a new array"
+        "peak memory grew {grew} KiB in one call on {array} KiB arrays: something copied the \
+         array; lend it to C with `Doubles`/`DoublesMut`"
     );
 }
 // ANCHOR_END: memory

@@ -6,7 +6,7 @@
 //!
 //! This crate is a Python extension module, `python_extension`: the grading tests stage the
 //! library cargo built and import it from real Python threads. Everything they rely on is here,
-//! so the exercise cannot change it: the module itself ([`python_extension`], which registers
+//! so the exercise cannot change it: the module itself (`fn python_extension`, which registers
 //! the exercise's two functions) and [`c`], the two C calls the exercise makes, each call
 //! counted together with one fact that decides the lesson: did the calling thread hold
 //! Python's interpreter lock when C started?

@@ -94,9 +94,10 @@ def memory(n):
     if probe["calls"] != 1:
         return {"probe": probe}  # the memory is judged only on an answer that calls C once
     # Made by repetition, so no temporary as big as an array ever exists: the peak so far is
-    # the memory in use now, and a copy made during the call raises it.
+    # the memory in use now, and a copy made during the call raises it. Neither is zeros, so
+    # every page of both is written, and resident, before the call.
     inp = array("d", [3.0]) * n
-    out = array("d", [0.0]) * n
+    out = array("d", [-1.0]) * n
     before = peak_kib()
     ext.square_array(inp, out)
     after = peak_kib()

@@ -187,7 +187,7 @@ fn a_pass_says_what_was_learnt_how_far_and_what_comes_next() {
     let learnt = &lesson_table::find("calling-c").unwrap().learnt;
     assert!(text.contains(&format!("You learnt: {learnt}.")), "{text}");
     assert!(
-        text.contains("0 of 7 lessons done."),
+        text.contains("0 of 8 lessons done."),
         "a variant records nothing:\n{text}"
     );
     assert!(text.contains("nothing was recorded"), "{text}");
@@ -202,6 +202,6 @@ fn a_pass_says_what_was_learnt_how_far_and_what_comes_next() {
     let ran = lab(&["check", "locks", "--variant", "solution"], &progress);
     let text = &ran.stdout;
     assert!(ran.ok(), "{}", ran.text);
-    assert!(text.contains("2 of 7 lessons done."), "{text}");
+    assert!(text.contains("2 of 8 lessons done."), "{text}");
     assert!(text.contains("Next: lesson 5, processes ("), "{text}");
 }

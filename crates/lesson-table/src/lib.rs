@@ -406,7 +406,7 @@ caught = { by = "time-limit", seconds = 7 }
     }
 
     #[test]
-    fn the_table_names_seven_lessons() {
+    fn the_table_names_eight_lessons() {
         let names: Vec<&str> = all().iter().map(|l| l.name.as_str()).collect();
         assert_eq!(
             names,
@@ -417,7 +417,8 @@ caught = { by = "time-limit", seconds = 7 }
                 "atomics",
                 "processes",
                 "arrays",
-                "proving-it"
+                "proving-it",
+                "python-extension"
             ],
             "lesson names are what students type: keep them stable"
         );

@@ -12,6 +12,9 @@ are inside it at the same moment, and 0 after the timeout. Two Python threads ca
     they meet (True), as with CDLL;
   - through the extension's `rendezvous`, which holds the lock: they never meet (False).
 
+It also asks `holds_lock()` on both threads: the interpreter lock is held in a plain call and
+not inside `py.detach(..)`, the check lesson 8 makes when its C call starts.
+
 Usage: rendezvous.py LIBLAB    (lab_ext importable)    prints one JSON object, one list per way
 """
 
@@ -49,14 +52,21 @@ def through_ctypes(lib, timeout_ms):
 
 
 # ANCHOR: four_ways
-def main(path):
-    print(json.dumps({
+def four_ways(path):
+    return {
         "cdll": through_ctypes(ctypes.CDLL(path), MEET_MS),  # lock released: [1, 1]
         "pydll": through_ctypes(ctypes.PyDLL(path), MISS_MS),  # lock held: [0, 0]
         "ext_detached": on_two_threads(lambda: lab_ext.rendezvous_detached(2, MEET_MS)),
         "ext_held": on_two_threads(lambda: lab_ext.rendezvous(2, MISS_MS)),
-    }))
+    }
 # ANCHOR_END: four_ways
+
+
+def main(path):
+    got = four_ways(path)
+    # (holding, detached) as each thread sees it: what lesson 8 asks when its C call starts
+    got["holds_lock"] = on_two_threads(lab_ext.holds_lock)
+    print(json.dumps(got))
 # ANCHOR_END: two_threads
 
 

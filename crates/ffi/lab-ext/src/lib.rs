@@ -16,9 +16,9 @@
 //! Build: `cargo build --release -p lab-ext`, then copy `target/release/liblab_ext.so` to
 //! `lab_ext.so` anywhere on `sys.path` (the tests and benchmarks do this).
 //!
-//! `unsafe` in this crate lives only in [`buffers`] (lending a Python buffer to C); the crate
-//! sits under `crates/ffi` because it is the lab's other binding, C's functions as Python sees
-//! them.
+//! `unsafe` in this crate lives only in [`buffers`] (lending a Python buffer to C) and in
+//! [`holds_interpreter_lock`] (one question to the interpreter); the crate sits under
+//! `crates/ffi` because it is the lab's other binding, C's functions as Python sees them.
 
 #![deny(unsafe_code)]
 
@@ -30,6 +30,33 @@ use pyo3::prelude::*;
 pub mod buffers;
 
 use buffers::{Doubles, DoublesMut};
+
+// ANCHOR: holds_interpreter_lock
+/// True when the calling thread holds Python's interpreter lock right now: inside a
+/// `#[pyfunction]`, true; inside its `py.detach(..)`, false; on a thread Python never saw, false.
+/// Lesson 8 asks it at the moment its C call starts, to prove the call detached.
+///
+/// CPython's `PyGILState_Check`, declared here because PyO3's abi3 build leaves it out: it is
+/// outside the limited API, but every CPython since 3.4 exports it (lab-ext runs only under
+/// CPython). It always answers true once sub-interpreters were created; the lab makes none.
+#[allow(unsafe_code, reason = "one call to CPython, explained below")]
+pub fn holds_interpreter_lock() -> bool {
+    unsafe extern "C" {
+        // SAFETY: the signature of CPython's `int PyGILState_Check(void)` (Include/cpython/
+        // pystate.h); it takes nothing and reads only the calling thread's state, so any
+        // thread may call it at any time, attached or not.
+        safe fn PyGILState_Check() -> std::ffi::c_int;
+    }
+    PyGILState_Check() == 1
+}
+// ANCHOR_END: holds_interpreter_lock
+
+/// `(holding, detached)`: [`holds_interpreter_lock`] asked in a plain call, then inside
+/// `py.detach(..)`. Python sees `(True, False)`.
+#[pyfunction]
+fn holds_lock(py: Python<'_>) -> (bool, bool) {
+    (holds_interpreter_lock(), py.detach(holds_interpreter_lock))
+}
 
 // ANCHOR: scalars
 /// `square(x)` in C, holding the interpreter lock. `None` where `x²` leaves a C `int`.
@@ -216,6 +243,7 @@ fn lab_ext(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(square_array, m)?)?;
     m.add_function(wrap_pyfunction!(square_array_detached, m)?)?;
     m.add_function(wrap_pyfunction!(square_array_par, m)?)?;
+    m.add_function(wrap_pyfunction!(holds_lock, m)?)?;
     m.add_class::<RacyCounter>()?;
     m.add_class::<LockedCounter>()?;
     m.add_class::<AtomicCounter>()?;

@@ -61,6 +61,11 @@ fn python_threads_meet_inside_c_only_when_the_call_releases_the_interpreter_lock
         "lab_ext.rendezvous holds the lock: no meeting"
     );
     // ANCHOR_END: four_ways
+    assert_eq!(
+        got["holds_lock"],
+        json!([[true, false], [true, false]]),
+        "holds_interpreter_lock: true in a plain call, false inside py.detach, on every thread"
+    );
 }
 
 const PER_THREAD: u64 = 100_000;

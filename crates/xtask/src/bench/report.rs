@@ -25,6 +25,19 @@ pub struct Results {
     pub ratios: Vec<Ratio>,
     /// Comparisons that could not run, and why.
     pub skipped: Vec<Skipped>,
+    /// What a table's reader must know about this run beyond its rows (which interpreters were
+    /// found, and how they were looked for). Older results lack it.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// A sentence under one group's table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Note {
+    /// Its group.
+    pub group: String,
+    /// The sentence.
+    pub text: String,
 }
 
 /// A comparison that did not run.
@@ -45,7 +58,10 @@ pub const GROUPS: &[(&str, &str)] = &[
         "processes",
         "Threads against processes, pipes against shared memory",
     ),
-    ("python", "Python with ctypes against Rust, on the same C"),
+    (
+        "python",
+        "Python with ctypes and a Rust extension against Rust, on the same C",
+    ),
 ];
 
 /// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
@@ -116,6 +132,9 @@ pub fn group_table(r: &Results, group: &str) -> String {
         s.push('\n');
         s.push_str(&ratio_table(&ratios));
     }
+    for n in r.notes.iter().filter(|n| n.group == group) {
+        let _ = writeln!(s, "\n_Note: {}._", n.text);
+    }
     let _ = writeln!(s, "\n_{}_", caption(r));
     s
 }
@@ -181,6 +200,10 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("processes", "proc_per_item_vs_batched"),
     ("python", "py_vs_rust_call"),
     ("python", "py_e3_pool_vs_rayon_"),
+    ("python", "py_ext_vs_ctypes_call"),
+    ("python", "py_ext_detached_long_speedup"),
+    ("python", "py_e3_pool_vs_ext_"),
+    ("python", "py_e3_ext_vs_rust_"),
 ];
 
 /// The targets of [`TARGETS`] this run should have reported and did not (with a finite value
@@ -203,6 +226,46 @@ pub fn missing_targets(r: &Results) -> Vec<String> {
         .collect()
 }
 
+/// Measurements a full or quick run must produce, by group and id (an id ending in `_` stands
+/// for one per size): the rows a ratio does not already guard, so no comparison of the Python
+/// table silently stops being measured.
+pub const MEASURED: &[(&str, &str)] = &[
+    ("python", "py_ctypes_call"),
+    ("python", "py_python_call"),
+    ("python", "py_ext_call_held"),
+    ("python", "py_ext_call_detached"),
+    ("python", "py_gil_long_1t"),
+    ("python", "py_gil_long_2t"),
+    ("python", "py_ext_long_held_1t"),
+    ("python", "py_ext_long_held_2t"),
+    ("python", "py_ext_long_detached_1t"),
+    ("python", "py_ext_long_detached_2t"),
+    ("python", "py_e3_pool_"),
+    ("python", "py_e3_ctypes_threads_"),
+    ("python", "py_e3_ext_par_"),
+    ("python", "rust_e3_rayon_"),
+    ("python", "py_e1_one_process"),
+    ("python", "py_e1_pool"),
+    ("python", "py_e1_ext_held"),
+    ("python", "py_e1_ext_detached"),
+    ("python", "rust_e1_one_thread"),
+];
+
+/// The measurements of [`MEASURED`] this run lacks (skipped groups do not count).
+pub fn missing_measurements(r: &Results) -> Vec<String> {
+    let skipped = |group: &str| r.skipped.iter().any(|s| s.group == group);
+    MEASURED
+        .iter()
+        .filter(|(group, _)| !skipped(group))
+        .filter(|(group, id)| {
+            !r.measurements.iter().any(|m| {
+                m.group == *group && (m.id == *id || (id.ends_with('_') && m.id.starts_with(id)))
+            })
+        })
+        .map(|(group, id)| format!("{group}: {id}"))
+        .collect()
+}
+
 /// One line per stated target this run missed: what, the ratio, what it needed, and the limit.
 /// Printed, never fatal: on a shared machine a miss may be noise, and the range says how much.
 pub fn missed_lines(r: &Results) -> Vec<String> {
@@ -210,12 +273,12 @@ pub fn missed_lines(r: &Results) -> Vec<String> {
         .iter()
         .filter(|x| x.met() == Some(false))
         .filter_map(|x| {
-            let (words, needed) = x.target.as_ref()?;
+            let (words, _) = x.target.as_ref()?;
             Some(format!(
-                "missed: {words}: {} is {}x (needs ≥ {}x; range {}x – {}x; limit {})",
+                "missed: {words}: {} is {}x (needs {}; range {}x – {}x; limit {})",
                 x.label,
                 num(x.value),
-                num(*needed),
+                x.needs()?,
                 num(x.range.0),
                 num(x.range.1),
                 x.limit.as_deref().unwrap_or("not named")
@@ -338,6 +401,7 @@ mod tests {
                     reason: "not selected (--only)".into(),
                 })
                 .collect(),
+            notes: Vec::new(),
         }
     }
 
@@ -380,6 +444,29 @@ mod tests {
         let mut no_limit = all.clone();
         no_limit[0].limit = None;
         assert_eq!(missing_targets(&results_with(no_limit, &[])).len(), 1);
+    }
+
+    #[test]
+    fn every_listed_measurement_must_be_produced_unless_its_group_was_skipped() {
+        let mut r = results_with(Vec::new(), &[]);
+        r.measurements = MEASURED
+            .iter()
+            .map(|(group, id)| {
+                let id = format!("{id}{}", if id.ends_with('_') { "100000" } else { "" });
+                Measurement::new(id, group, "x", "ms", false, vec![1.0]).unwrap()
+            })
+            .collect();
+        assert!(missing_measurements(&r).is_empty());
+        r.measurements.retain(|m| m.id != "py_ext_call_detached");
+        assert_eq!(missing_measurements(&r), ["python: py_ext_call_detached"]);
+        r.measurements
+            .retain(|m| !m.id.starts_with("py_e3_ext_par_"));
+        assert_eq!(missing_measurements(&r).len(), 2);
+        r.skipped.push(Skipped {
+            group: "python".into(),
+            reason: "python3 is not installed".into(),
+        });
+        assert!(missing_measurements(&r).is_empty());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod arrays;
 pub mod calls;
 pub mod chart;
 pub mod counters;
+pub mod expected;
 pub mod extension;
 pub mod figures;
 pub mod freethreaded;
@@ -348,7 +349,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         verify::check_file(f)?;
     }
     println!("{}", report::full_report(&results));
-    for line in report::missed_lines(&results) {
+    for line in expected::missed_lines(&results) {
         // On a shared machine a miss may be noise: said plainly, never fatal (see the range).
         println!(
             "{line}{}",
@@ -359,8 +360,8 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             }
         );
     }
-    let mut missing = report::missing_targets(&results);
-    missing.extend(report::missing_measurements(&results));
+    let mut missing = expected::missing_targets(&results);
+    missing.extend(expected::missing_measurements(&results));
     anyhow::ensure!(
         missing.is_empty(),
         "targets that were not computed or lack their physical limit, or measurements that \

@@ -27,20 +27,15 @@ pub const TARGETS: &[(&str, &str)] = &[
 /// and its physical limit named): groups skipped by `--only` or for a missing `python3` do not
 /// count. Deterministic: it asks whether a ratio was computed, never whether it was met.
 pub fn missing_targets(r: &Results) -> Vec<String> {
-    let skipped = |group: &str| r.skipped.iter().any(|s| s.group == group);
-    TARGETS
-        .iter()
-        .filter(|(group, _)| !skipped(group))
-        .filter(|(_, id)| {
-            !r.ratios.iter().any(|x| {
-                (x.id == *id || (id.ends_with('_') && x.id.starts_with(id)))
-                    && x.target.is_some()
-                    && x.limit.is_some()
-                    && x.value.is_finite()
-            })
+    missing(r, TARGETS, |group, pattern| {
+        r.ratios.iter().any(|x| {
+            x.group == group
+                && matches(pattern, &x.id)
+                && x.target.is_some()
+                && x.limit.is_some()
+                && x.value.is_finite()
         })
-        .map(|(group, id)| format!("{group}: {id}"))
-        .collect()
+    })
 }
 
 /// Measurements a full or quick run must produce, by group and id (an id ending in `_` stands
@@ -70,17 +65,32 @@ pub const MEASURED: &[(&str, &str)] = &[
 
 /// The measurements of [`MEASURED`] this run lacks (skipped groups do not count).
 pub fn missing_measurements(r: &Results) -> Vec<String> {
+    missing(r, MEASURED, |group, pattern| {
+        r.measurements
+            .iter()
+            .any(|m| m.group == group && matches(pattern, &m.id))
+    })
+}
+
+/// The entries of `listed` (group, id pattern) that `found` denies, as "group: id", leaving out
+/// groups this run skipped.
+fn missing(
+    r: &Results,
+    listed: &[(&str, &str)],
+    found: impl Fn(&str, &str) -> bool,
+) -> Vec<String> {
     let skipped = |group: &str| r.skipped.iter().any(|s| s.group == group);
-    MEASURED
+    listed
         .iter()
-        .filter(|(group, _)| !skipped(group))
-        .filter(|(group, id)| {
-            !r.measurements.iter().any(|m| {
-                m.group == *group && (m.id == *id || (id.ends_with('_') && m.id.starts_with(id)))
-            })
-        })
-        .map(|(group, id)| format!("{group}: {id}"))
+        .filter(|(group, pattern)| !skipped(group) && !found(group, pattern))
+        .map(|(group, pattern)| format!("{group}: {pattern}"))
         .collect()
+}
+
+/// Whether `id` is the one `pattern` names: the same, or one of its sizes when the pattern ends
+/// in `_` (`py_e3_pool_` names `py_e3_pool_10000000`).
+fn matches(pattern: &str, id: &str) -> bool {
+    id == pattern || (pattern.ends_with('_') && id.starts_with(pattern))
 }
 
 /// One line per stated target this run missed: what, the ratio, what it needed, and the limit.

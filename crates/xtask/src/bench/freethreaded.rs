@@ -1,17 +1,20 @@
 //! Free-threaded Python (PEP 703, a build with `Py_GIL_DISABLED`: `python3.13t`, `python3.14t`):
 //! looked for on this machine, never downloaded.
 //!
-//! Where one is found, the ctypes script runs a second time under it and its rows join the
-//! Python table, marked "free-threaded". Only ctypes and pure Python: `lab_ext` is an `abi3`
-//! module, and a free-threaded interpreter loads no `abi3` module (its objects are laid out
-//! differently), so the extension's rows stay the GIL build's. Either way the table says what was
-//! found and how it was looked for, so "no free-threaded column" is a stated fact of the run, not
-//! a silence.
+//! Where one is found, the ctypes script runs a second time under it: its rows join the Python
+//! table marked "free-threaded", with two speed-ups of 1 against 2 threads ([`ratios`]). Only
+//! ctypes and pure Python: `lab_ext` is an `abi3` module, and a free-threaded interpreter loads
+//! no `abi3` module (its objects are laid out differently), so the extension's rows stay the GIL
+//! build's. Either way the table says what was found and how it was looked for, so "no
+//! free-threaded column" is a stated fact of the run, not a silence.
 
 use std::process::Command;
 use std::time::Duration;
 
 use supervisor::Output;
+
+use super::python::find;
+use super::sampling::{Measurement, Ratio, ratio};
 
 /// The interpreters asked, in order: the free-threaded names Python's installers use, then the
 /// `python3` the rest of the suite runs (free-threaded if it was built that way).
@@ -88,6 +91,27 @@ pub fn id(python_id: &str) -> String {
 /// A free-threaded run's label: the GIL build's, marked, with the interpreter named.
 pub fn label(program: &str, python_label: &str) -> String {
     format!("free-threaded {program}: {python_label}")
+}
+
+/// The free-threaded run's speed-ups, 1 ÷ 2 Python threads on the same total work: the long
+/// C call (as with the GIL build's `CDLL`), and the tiny one, whose Python loop now runs in
+/// parallel too (below 1 with the lock, above it without).
+pub fn ratios(ms: &[Measurement]) -> anyhow::Result<Vec<Ratio>> {
+    let m = |id: &str| find(ms, &self::id(id));
+    Ok(vec![
+        ratio(
+            &id("py_gil_long_speedup"),
+            "free-threaded: long C calls through ctypes, 1 thread ÷ 2 threads",
+            &m("py_gil_long_1t")?,
+            &m("py_gil_long_2t")?,
+        ),
+        ratio(
+            &id("py_gil_tiny_speedup"),
+            "free-threaded: tiny C calls through ctypes, 1 thread ÷ 2 threads (> 1: no lock)",
+            &m("py_gil_tiny_1t")?,
+            &m("py_gil_tiny_2t")?,
+        ),
+    ])
 }
 
 #[cfg(test)]

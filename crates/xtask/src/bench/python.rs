@@ -289,6 +289,9 @@ pub fn run(
     if free.as_deref() != Some("python3") {
         ratios.extend(extension::ratios(&ms, &e3_sizes)?);
     }
+    if free.is_some() {
+        ratios.extend(freethreaded::ratios(&ms)?);
+    }
     Ok(PythonRun {
         measurements: ms,
         ratios,

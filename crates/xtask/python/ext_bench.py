@@ -63,8 +63,9 @@ def round_robin(variants, samples, warmup=1):
     return out
 
 
-def calls(cfg):
-    """Per-call cost: the same loop as ctypes_bench's py_ctypes_call, calling the extension."""
+def calls(lib, cfg):
+    """Per-call cost: the same loop as ctypes_bench's py_ctypes_call, calling the extension, and
+    that ctypes loop again in the same rounds (the ratio's fair baseline on a busy machine)."""
     n = cfg["calls"]
 
     def loop(f):
@@ -73,7 +74,8 @@ def calls(cfg):
                 f(i & 1023)
         return run
 
-    times = round_robin({"py_ext_call_held": loop(lab_ext.square),
+    times = round_robin({"py_ctypes_call_rr": loop(lib.lab_square),
+                         "py_ext_call_held": loop(lab_ext.square),
                          "py_ext_call_detached": loop(lab_ext.square_detached)},
                         cfg["call_samples"])
     return [(mid, t, n) for mid, t in times.items()]
@@ -159,7 +161,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     lib, cfg = load(argv[1]), json.loads(argv[2])
-    found = calls(cfg) + long_calls(lib, cfg) + e3(lib, cfg) + e1(cfg)
+    found = calls(lib, cfg) + long_calls(lib, cfg) + e3(lib, cfg) + e1(cfg)
     print(json.dumps({"python": sys.version.split()[0],
                       "measurements": [{"id": m, "samples_s": s, "per": p}
                                        for m, s, p in found]}))

@@ -44,6 +44,7 @@ pub fn missing_targets(r: &Results) -> Vec<String> {
 pub const MEASURED: &[(&str, &str)] = &[
     ("python", "py_ctypes_call"),
     ("python", "py_python_call"),
+    ("python", "py_ctypes_call_rr"),
     ("python", "py_ext_call_held"),
     ("python", "py_ext_call_detached"),
     ("python", "py_gil_long_1t"),

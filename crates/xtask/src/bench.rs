@@ -20,7 +20,10 @@ pub mod arrays;
 pub mod calls;
 pub mod chart;
 pub mod counters;
+pub mod expected;
+pub mod extension;
 pub mod figures;
+pub mod freethreaded;
 pub mod machine;
 pub mod pipe;
 pub mod processes;
@@ -252,6 +255,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         measurements: Vec::new(),
         ratios: Vec::new(),
         skipped: Vec::new(),
+        notes: Vec::new(),
     };
 
     tick("call cost: Rust → C against inlined Rust");
@@ -325,11 +329,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         });
     } else {
         // python3 is here: a failing script or library build is an error, not a skip.
-        let (ms, ratios, version) = python::run(&sizes, &scratch, &checked, &wide, &mut tick)
-            .context("the Python-with-ctypes comparison")?;
-        results.measurements.extend(ms);
-        results.ratios.extend(ratios);
-        results.python = Some(version);
+        let run = python::run(&sizes, &scratch, &checked, &wide, &mut tick)
+            .context("the Python comparison (ctypes and the Rust extension)")?;
+        results.measurements.extend(run.measurements);
+        results.ratios.extend(run.ratios);
+        results.notes.extend(run.notes);
+        results.python = Some(run.version);
     }
 
     if !selected(calls::GROUP) {
@@ -344,7 +349,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         verify::check_file(f)?;
     }
     println!("{}", report::full_report(&results));
-    for line in report::missed_lines(&results) {
+    for line in expected::missed_lines(&results) {
         // On a shared machine a miss may be noise: said plainly, never fatal (see the range).
         println!(
             "{line}{}",
@@ -355,10 +360,12 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             }
         );
     }
-    let missing = report::missing_targets(&results);
+    let mut missing = expected::missing_targets(&results);
+    missing.extend(expected::missing_measurements(&results));
     anyhow::ensure!(
         missing.is_empty(),
-        "targets that were not computed, or lack their physical limit: {}",
+        "targets that were not computed or lack their physical limit, or measurements that \
+         were not taken: {}",
         missing.join(", ")
     );
     println!(
@@ -381,7 +388,7 @@ fn note(bar: &ProgressBar, text: String) {
 }
 
 /// Progress steps (an estimate for the bar; it only sets the bar's length).
-const STEPS: u64 = 14;
+const STEPS: u64 = 16;
 
 #[cfg(test)]
 mod tests {

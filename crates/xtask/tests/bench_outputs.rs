@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use xtask::bench::figures::{FIGURES, write_figures};
 use xtask::bench::machine::Machine;
-use xtask::bench::report::{GROUPS, Results, Skipped, write_tables};
+use xtask::bench::report::{GROUPS, Note, Results, Skipped, write_tables};
 use xtask::bench::sampling::{Measurement, ratio};
 use xtask::bench::verify::check_file;
 
@@ -48,6 +48,7 @@ fn synthetic(skip_python: bool) -> Results {
     ];
     let mut ratios = vec![ratio("r", "slow ÷ fast", &slow, &fast).target("≥ 2x", 2.0)];
     let mut skipped = Vec::new();
+    let mut notes = Vec::new();
     if skip_python {
         skipped.push(Skipped {
             group: "python".into(),
@@ -57,7 +58,17 @@ fn synthetic(skip_python: bool) -> Results {
         let py = m("py", "python", "ns/call", &[250.0, 260.0]);
         let rs = m("rs", "python", "ns/call", &[2.0, 2.2]);
         ratios.push(ratio("pr", "py ÷ rs", &py, &rs).target("≥ 100x", 100.0));
-        measurements.extend([py, rs]);
+        let ext = m("py_e3_ext_par_10000000", "python", "ms", &[9.0, 10.0]);
+        let rust = m("rust_e3_rayon_10000000", "python", "ms", &[8.0, 9.0]);
+        ratios.push(
+            ratio("py_e3_ext_vs_rust_10000000", "ext ÷ rust", &ext, &rust)
+                .target_at_most("within 15%", 1.15),
+        );
+        measurements.extend([py, rs, ext, rust]);
+        notes.push(Note {
+            group: "python".into(),
+            text: "no free-threaded Python found".into(),
+        });
     }
     Results {
         machine: machine(),
@@ -66,6 +77,7 @@ fn synthetic(skip_python: bool) -> Results {
         measurements,
         ratios,
         skipped,
+        notes,
     }
 }
 
@@ -86,6 +98,11 @@ fn every_table_and_figure_written_from_a_run_passes_the_suites_checks() {
             assert!(python_svg.contains("python3 is not installed"));
         } else {
             assert!(python_md.contains("| py ÷ rs"), "{python_md}");
+            // The extension's rows: a ceiling target judged as one, the note, its own colour.
+            assert!(python_md.contains("| ext ÷ rust"), "{python_md}");
+            assert!(python_md.contains("| within 15% ") && python_md.contains("| yes"));
+            assert!(python_md.contains("_Note: no free-threaded Python found._"));
+            assert!(python_svg.contains("Rust extension"), "no legend entry");
         }
         // Labels with markup characters must not break the SVG.
         let calls_svg = std::fs::read_to_string(dir.path().join("calls.svg")).unwrap();

@@ -89,6 +89,7 @@ pub fn colour(series: &str) -> RGBColor {
         "memcpy, 1 MiB pieces" => RGBColor(90, 90, 90),
         "processes" => RGBColor(166, 118, 29),
         "Python" => RGBColor(55, 118, 171),
+        "Rust extension" => RGBColor(0, 128, 128),
         "Rust inline" => RGBColor(158, 202, 225),
         "Rust → C" => RGBColor(57, 59, 121),
         _ => RGBColor(100, 100, 100),

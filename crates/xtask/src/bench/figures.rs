@@ -46,7 +46,7 @@ pub const FIGURES: &[(&str, &str, &str)] = &[
     (
         "python.svg",
         "python",
-        "Python with ctypes against Rust: ratios",
+        "Python: ctypes and the Rust extension, ratios",
     ),
 ];
 
@@ -289,21 +289,41 @@ fn python(ratios: &[&Ratio]) -> Chart {
         } else {
             "1e7"
         };
-        let (group, label) = match id.trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '_')
+        let (ext, py) = ("Rust extension", "Python");
+        let (series, group, label) = match id
+            .trim_end_matches(|ch: char| ch.is_ascii_digit() || ch == '_')
         {
-            "py_vs_rust_call" => ("one call: ctypes ÷ Rust", "ffi::square".to_string()),
-            "py_vs_rust_plain_call" => ("one call: ctypes ÷ Rust", "square_wide".to_string()),
-            "py_e1_pool_vs_rust" => ("E1: 1e6 scalar calls", "pool of 4 ÷ Rust".to_string()),
-            "py_e1_pool_vs_one_process" => ("E1: 1e6 scalar calls", "1 process ÷ pool".to_string()),
-            "py_gil_long_speedup" => ("M1: 1 ÷ 2 Python threads", "long calls".to_string()),
-            "py_gil_tiny_speedup" => ("M1: 1 ÷ 2 Python threads", "tiny calls".to_string()),
-            "py_e3_pool_vs_rayon" => ("E3: pool of 4 ÷ …", format!("rayon, {size}")),
-            "py_e3_pool_vs_rayon_fresh" => ("E3: pool of 4 ÷ …", format!("rayon new out, {size}")),
-            "py_e3_pool_vs_one_call" => ("E3: pool of 4 ÷ …", format!("1 ctypes call, {size}")),
-            _ => ("other", x.label.clone()),
+            "py_vs_rust_call" => (py, "one call: ctypes ÷ …", "Rust ffi::square".to_string()),
+            "py_vs_rust_plain_call" => (py, "one call: ctypes ÷ …", "Rust square_wide".into()),
+            "py_ext_vs_ctypes_call" => (ext, "one call: ctypes ÷ …", "lab_ext.square".into()),
+            "py_e1_pool_vs_rust" => (py, "E1: 1e6 scalar calls", "pool of 4 ÷ Rust".into()),
+            "py_e1_pool_vs_one_process" => (py, "E1: 1e6 scalar calls", "1 process ÷ pool".into()),
+            "py_e1_one_process_vs_ext" => (ext, "E1: 1e6 scalar calls", "ctypes ÷ lab_ext".into()),
+            "py_gil_long_speedup" => (py, "M1: 1 ÷ 2 Python threads", "ctypes, long".into()),
+            "py_gil_tiny_speedup" => (py, "M1: 1 ÷ 2 Python threads", "ctypes, tiny".into()),
+            "py_ext_held_long_speedup" => {
+                (ext, "M1: 1 ÷ 2 Python threads", "lab_ext held, long".into())
+            }
+            "py_ext_detached_long_speedup" => (
+                ext,
+                "M1: 1 ÷ 2 Python threads",
+                "lab_ext detached, long".into(),
+            ),
+            "py_e3_pool_vs_rayon" => (py, "E3: pool of 4 ÷ …", format!("rayon, {size}")),
+            "py_e3_pool_vs_rayon_fresh" => {
+                (py, "E3: pool of 4 ÷ …", format!("rayon new out, {size}"))
+            }
+            "py_e3_pool_vs_one_call" => (py, "E3: pool of 4 ÷ …", format!("1 ctypes call, {size}")),
+            "py_e3_pool_vs_ext" => (ext, "E3: pool of 4 ÷ …", format!("lab_ext par, {size}")),
+            "py_e3_ext_vs_rust" => (
+                ext,
+                "E3: lab_ext par ÷ Rust rayon",
+                format!("{size} doubles"),
+            ),
+            _ => (py, "other", x.label.clone()),
         };
         let r = Row {
-            series: "Python".into(),
+            series: series.into(),
             label,
             median: x.value,
             min: x.range.0,

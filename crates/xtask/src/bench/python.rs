@@ -2,16 +2,20 @@
 //! driven from Python's `ctypes` (`crates/xtask/python/ctypes_bench.py`), measured in the same run
 //! as Rust calling the same C.
 
+use std::ffi::OsStr;
 use std::hint::black_box;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context, bail};
 use serde::Deserialize;
 
 use super::Sizes;
 use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
+use super::report::Note;
 use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
+use super::{extension, freethreaded};
 use supervisor::Output;
 
 /// The group name (table `python.md`, figure `python.svg`).
@@ -22,60 +26,122 @@ pub const SCRIPT: &str = "crates/xtask/python/ctypes_bench.py";
 
 pub use supervisor::python::python3;
 
+/// What a Python script prints: its interpreter's version and its timings.
 #[derive(Debug, Deserialize)]
-struct PyRun {
+pub struct PyRun {
     python: String,
-    measurements: Vec<PyMeasurement>,
+    /// The timings, one per id.
+    pub measurements: Vec<PyMeasurement>,
 }
 
+/// One of a script's timings: seconds per timed run, and how many calls or elements a run did.
 #[derive(Debug, Deserialize)]
-struct PyMeasurement {
+pub struct PyMeasurement {
     id: String,
     samples_s: Vec<f64>,
     per: f64,
 }
 
-/// Runs the Python side and the matching Rust side. `rust_call` (the safe, checked
-/// `ffi::square`) and `rust_plain` (`square_wide`, no check) are the Rust→C calls measured
-/// earlier in this run (ns per call); the target is judged on the checked one.
-pub fn run(
-    sizes: &Sizes,
-    _scratch: &Path,
-    rust_call: &Measurement,
-    rust_plain: &Measurement,
-    tick: &mut dyn FnMut(&str),
-) -> anyhow::Result<(Vec<Measurement>, Vec<Ratio>, String)> {
-    if python3().is_none() {
-        bail!("python3 is not installed: the Python-with-ctypes comparison was skipped");
-    }
-    let lib = Path::new(ffi::SHARED_LIB);
-    let root = lab::workspace_root();
-    let cfg = serde_json::to_string(&sizes.python)?;
+/// Everything the Python comparison measured, with its notes (which interpreters ran).
+#[derive(Debug)]
+pub struct PythonRun {
+    /// Measurements of the group, Python's and Rust's.
+    pub measurements: Vec<Measurement>,
+    /// Same-run ratios, with the targets.
+    pub ratios: Vec<Ratio>,
+    /// "Python 3.11.9".
+    pub version: String,
+    /// Sentences for the table (the free-threaded search).
+    pub notes: Vec<Note>,
+}
 
-    tick("Python with ctypes (one process, then a pool of 4)");
-    let mut cmd = Command::new("python3");
-    cmd.arg(root.join(SCRIPT)).arg("bench").arg(lib).arg(&cfg);
-    let done = supervisor::run(&mut cmd, sizes.python_limit, Output::Capture)?;
+/// Runs `program script args..` (with `pythonpath` on `PYTHONPATH` when given), stopped after
+/// `limit`, and reads the JSON object it prints.
+pub fn run_json(
+    program: &str,
+    script: &Path,
+    args: &[&OsStr],
+    pythonpath: Option<&Path>,
+    limit: Duration,
+) -> anyhow::Result<PyRun> {
+    let mut cmd = Command::new(program);
+    cmd.arg(script).args(args);
+    if let Some(dir) = pythonpath {
+        cmd.env("PYTHONPATH", dir);
+    }
+    let done = supervisor::run(&mut cmd, limit, Output::Capture)?;
     if !done.status.success() {
         bail!(
-            "{SCRIPT} bench failed ({}): {}",
+            "{} failed ({}): {}",
+            script.display(),
             done.status,
             done.stderr.trim()
         );
     }
-    let py: PyRun = serde_json::from_str(done.stdout.trim())
-        .with_context(|| format!("{SCRIPT} printed something that is not its JSON"))?;
+    serde_json::from_str(done.stdout.trim()).with_context(|| {
+        format!(
+            "{} printed something that is not its JSON",
+            script.display()
+        )
+    })
+}
 
+/// The measurement `id` of `ms`, or an error naming it.
+pub fn find(ms: &[Measurement], id: &str) -> anyhow::Result<Measurement> {
+    ms.iter()
+        .find(|m| m.id == id)
+        .cloned()
+        .with_context(|| format!("the Python comparison did not report {id}"))
+}
+
+/// Runs the Python side and the matching Rust side. `rust_call` (the safe, checked
+/// `ffi::square`) and `rust_plain` (`square_wide`, no check) are the Rust→C calls measured
+/// earlier in this run (ns per call); the target is judged on the checked one. `scratch` is
+/// where the extension module is staged.
+pub fn run(
+    sizes: &Sizes,
+    scratch: &Path,
+    rust_call: &Measurement,
+    rust_plain: &Measurement,
+    tick: &mut dyn FnMut(&str),
+) -> anyhow::Result<PythonRun> {
+    if python3().is_none() {
+        bail!("python3 is not installed: the Python-with-ctypes comparison was skipped");
+    }
+    let lib = OsStr::new(ffi::SHARED_LIB);
+    let script = lab::workspace_root().join(SCRIPT);
+    let cfg = serde_json::to_string(&sizes.python)?;
+    let bench = OsStr::new("bench");
+    let args = [bench, lib, OsStr::new(&cfg)];
+
+    tick("Python with ctypes (one process, then a pool of 4)");
+    let py = run_json("python3", &script, &args, None, sizes.python_limit)?;
     let mut ms = Vec::new();
     for m in &py.measurements {
         ms.push(convert(m)?);
     }
-    let find = |ms: &[Measurement], id: &str| -> anyhow::Result<Measurement> {
-        ms.iter()
-            .find(|m| m.id == id)
-            .cloned()
-            .with_context(|| format!("{SCRIPT} did not report {id}"))
-    };
+
+    // Free-threaded Python: found or not, said in the table; its rows are ctypes' only.
+    let probes = freethreaded::probe_all();
+    let notes = vec![Note {
+        group: GROUP.into(),
+        text: freethreaded::note(&probes),
+    }];
+    let free = freethreaded::choose(&probes).map(|p| p.program.clone());
+    if let Some(program) = &free {
+        tick("Python with ctypes again, free-threaded");
+        let ft = run_json(program, &script, &args, None, sizes.python_limit)?;
+        for m in &ft.measurements {
+            let mut m = convert(m)?;
+            m.id = freethreaded::id(&m.id);
+            m.label = freethreaded::label(program, &m.label);
+            ms.push(m);
+        }
+    }
+    // The extension is abi3: a python3 that is itself free-threaded cannot load it.
+    if free.as_deref() != Some("python3") {
+        ms.extend(extension::measure(&cfg, scratch, sizes.python_limit, tick)?);
+    }
 
     // The Rust side of the same jobs, in the same run.
     tick("Rust: a million scalar calls, and square_array with rayon, same sizes");
@@ -145,6 +211,7 @@ pub fn run(
     }
 
     let rust_call = relabel(rust_call);
+    let e3_sizes: Vec<usize> = rust_e3.iter().map(|(n, ..)| *n).collect();
     let mut ratios = vec![
         ratio(
             "py_vs_rust_call",
@@ -219,7 +286,18 @@ pub fn run(
     ms.push(relabel(rust_plain));
     ms.push(rust_e1);
     ms.extend(rust_e3.into_iter().flat_map(|(_, r, f)| [r, f]));
-    Ok((ms, ratios, format!("Python {}", py.python)))
+    if free.as_deref() != Some("python3") {
+        ratios.extend(extension::ratios(&ms, &e3_sizes)?);
+    }
+    if free.is_some() {
+        ratios.extend(freethreaded::ratios(&ms)?);
+    }
+    Ok(PythonRun {
+        measurements: ms,
+        ratios,
+        version: format!("Python {}", py.python),
+        notes,
+    })
 }
 
 /// The E3 sizes the Python side used.
@@ -243,23 +321,41 @@ fn relabel(m: &Measurement) -> Measurement {
     m
 }
 
-/// A Python measurement in the reader's unit.
+/// A measurement of the ctypes script in the reader's unit.
 fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
-    let (label, unit, scale): (String, &str, f64) = match m.id.as_str() {
+    convert_with(m, describe_id)
+}
+
+/// What a script's id means for the reader: label, unit, and the factor from seconds per run
+/// to that unit (`None`: an id this side does not know).
+pub type Describe = fn(&str, f64) -> Option<(String, &'static str, f64)>;
+
+/// A script's measurement in the reader's unit, `describe` giving label, unit and scale.
+pub fn convert_with(m: &PyMeasurement, describe: Describe) -> anyhow::Result<Measurement> {
+    let Some((label, unit, scale)) = describe(&m.id, m.per) else {
+        bail!("a Python script reported an unknown measurement {:?}", m.id);
+    };
+    let values = m.samples_s.iter().map(|s| s * scale).collect();
+    Measurement::new(m.id.clone(), GROUP, label, unit, false, values)
+}
+
+/// Label, unit and scale (seconds per run → unit) of one of the ctypes script's ids.
+fn describe_id(id: &str, per: f64) -> Option<(String, &'static str, f64)> {
+    Some(match id {
         "py_ctypes_call" => (
             "Python → C: ctypes square, argtypes set".into(),
             "ns/call",
-            1e9 / m.per,
+            1e9 / per,
         ),
         "py_python_call" => (
             "Python: a pure-Python square function (for scale)".into(),
             "ns/call",
-            1e9 / m.per,
+            1e9 / per,
         ),
         "py_e1_one_process" => (
             format!(
                 "Python: ctypes square over {} scalars, one process",
-                super::count_label(m.per as usize)
+                super::count_label(per as usize)
             ),
             "ms",
             1e3,
@@ -267,7 +363,7 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         "py_e1_pool" => (
             format!(
                 "Python: Pool(4).map of square over {} scalars",
-                super::count_label(m.per as usize)
+                super::count_label(per as usize)
             ),
             "ms",
             1e3,
@@ -280,27 +376,27 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         "py_gil_long_1t" => (
             "Python, 1 thread, long busy_work calls (about 2 ms each, per call)".into(),
             "ms",
-            1e3 / m.per,
+            1e3 / per,
         ),
         "py_gil_long_2t" => (
             "Python, 2 threads, the same calls split (per call)".into(),
             "ms",
-            1e3 / m.per,
+            1e3 / per,
         ),
         "py_gil_tiny_1t" => (
             "Python, 1 thread, tiny square calls".into(),
             "ns/call",
-            1e9 / m.per,
+            1e9 / per,
         ),
         "py_gil_tiny_2t" => (
             "Python, 2 threads, the same calls split".into(),
             "ns/call",
-            1e9 / m.per,
+            1e9 / per,
         ),
         id if id.starts_with("py_e3_pool_") => (
             format!(
                 "Python: Pool(4) over 4 chunks of square_array, {} doubles",
-                super::count_label(m.per as usize)
+                super::count_label(per as usize)
             ),
             "ms",
             1e3,
@@ -308,13 +404,11 @@ fn convert(m: &PyMeasurement) -> anyhow::Result<Measurement> {
         id if id.starts_with("py_e3_one_call_") => (
             format!(
                 "Python: one ctypes square_array call, {} doubles, output reused",
-                super::count_label(m.per as usize)
+                super::count_label(per as usize)
             ),
             "ms",
             1e3,
         ),
-        other => bail!("{SCRIPT} reported an unknown measurement {other:?}"),
-    };
-    let values = m.samples_s.iter().map(|s| s * scale).collect();
-    Measurement::new(m.id.clone(), GROUP, label, unit, false, values)
+        _ => return None,
+    })
 }

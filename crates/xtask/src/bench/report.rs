@@ -25,6 +25,19 @@ pub struct Results {
     pub ratios: Vec<Ratio>,
     /// Comparisons that could not run, and why.
     pub skipped: Vec<Skipped>,
+    /// What a table's reader must know about this run beyond its rows (which interpreters were
+    /// found, and how they were looked for). Older results lack it.
+    #[serde(default)]
+    pub notes: Vec<Note>,
+}
+
+/// A sentence under one group's table.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Note {
+    /// Its group.
+    pub group: String,
+    /// The sentence.
+    pub text: String,
 }
 
 /// A comparison that did not run.
@@ -45,7 +58,10 @@ pub const GROUPS: &[(&str, &str)] = &[
         "processes",
         "Threads against processes, pipes against shared memory",
     ),
-    ("python", "Python with ctypes against Rust, on the same C"),
+    (
+        "python",
+        "Python with ctypes and a Rust extension against Rust, on the same C",
+    ),
 ];
 
 /// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
@@ -116,6 +132,9 @@ pub fn group_table(r: &Results, group: &str) -> String {
         s.push('\n');
         s.push_str(&ratio_table(&ratios));
     }
+    for n in r.notes.iter().filter(|n| n.group == group) {
+        let _ = writeln!(s, "\n_Note: {}._", n.text);
+    }
     let _ = writeln!(s, "\n_{}_", caption(r));
     s
 }
@@ -168,60 +187,6 @@ pub fn targets_table(r: &Results) -> String {
     }
     let _ = writeln!(s, "\n_{}_", caption(r));
     s
-}
-
-/// Every target a full run states, by comparison group and ratio id (the id without its size
-/// suffix): the guard that no target silently stops being measured.
-pub const TARGETS: &[(&str, &str)] = &[
-    ("calls", "call_c_target_2ns"),
-    ("arrays", "array_rayon_vs_memcpy_"),
-    ("arrays", "array_huge_vs_touched_"),
-    ("processes", "proc_round_trip_target_10us"),
-    ("processes", "proc_round_trip_vs_raw_pipe"),
-    ("processes", "proc_per_item_vs_batched"),
-    ("python", "py_vs_rust_call"),
-    ("python", "py_e3_pool_vs_rayon_"),
-];
-
-/// The targets of [`TARGETS`] this run should have reported and did not (with a finite value
-/// and its physical limit named): groups skipped by `--only` or for a missing `python3` do not
-/// count. Deterministic: it asks whether a ratio was computed, never whether it was met.
-pub fn missing_targets(r: &Results) -> Vec<String> {
-    let skipped = |group: &str| r.skipped.iter().any(|s| s.group == group);
-    TARGETS
-        .iter()
-        .filter(|(group, _)| !skipped(group))
-        .filter(|(_, id)| {
-            !r.ratios.iter().any(|x| {
-                (x.id == *id || (id.ends_with('_') && x.id.starts_with(id)))
-                    && x.target.is_some()
-                    && x.limit.is_some()
-                    && x.value.is_finite()
-            })
-        })
-        .map(|(group, id)| format!("{group}: {id}"))
-        .collect()
-}
-
-/// One line per stated target this run missed: what, the ratio, what it needed, and the limit.
-/// Printed, never fatal: on a shared machine a miss may be noise, and the range says how much.
-pub fn missed_lines(r: &Results) -> Vec<String> {
-    r.ratios
-        .iter()
-        .filter(|x| x.met() == Some(false))
-        .filter_map(|x| {
-            let (words, needed) = x.target.as_ref()?;
-            Some(format!(
-                "missed: {words}: {} is {}x (needs ≥ {}x; range {}x – {}x; limit {})",
-                x.label,
-                num(x.value),
-                num(*needed),
-                num(x.range.0),
-                num(x.range.1),
-                x.limit.as_deref().unwrap_or("not named")
-            ))
-        })
-        .collect()
 }
 
 /// The machine and the run, as a one-row table with the caption.
@@ -314,87 +279,5 @@ mod tests {
         assert_eq!(num(0.12345), "0.123");
         assert_eq!(num(0.0041234), "0.00412");
         assert_eq!(num(2.5e7), "2.50e7");
-    }
-
-    fn results_with(ratios: Vec<Ratio>, skipped: &[&str]) -> Results {
-        Results {
-            machine: Machine {
-                cpu: "test CPU".into(),
-                cores: 2,
-                kernel: "6".into(),
-                rustc: "rustc 1.95.0".into(),
-                cc: "cc 12".into(),
-                date: "2026-12-02 00:00 UTC".into(),
-                pinned: true,
-            },
-            mode: "full".into(),
-            python: None,
-            measurements: Vec::new(),
-            ratios,
-            skipped: skipped
-                .iter()
-                .map(|g| Skipped {
-                    group: g.to_string(),
-                    reason: "not selected (--only)".into(),
-                })
-                .collect(),
-        }
-    }
-
-    fn stated(group: &str, id: &str, value: f64) -> Ratio {
-        let a = Measurement::new("a", group, "a", "ms", false, vec![value]).unwrap();
-        let b = Measurement::new("b", group, "b", "ms", false, vec![1.0]).unwrap();
-        super::super::sampling::ratio(id, "a ÷ b", &a, &b)
-            .target("a ≥ b", 1.0)
-            .limit("b", &b)
-    }
-
-    #[test]
-    fn every_stated_target_must_be_computed_with_its_limit_unless_its_group_was_skipped() {
-        let all: Vec<Ratio> = TARGETS
-            .iter()
-            .map(|(group, id)| {
-                stated(
-                    group,
-                    &format!("{id}{}", if id.ends_with('_') { "100" } else { "" }),
-                    2.0,
-                )
-            })
-            .collect();
-        assert!(missing_targets(&results_with(all.clone(), &[])).is_empty());
-
-        // One target gone: named, with its group.
-        let without_round_trip: Vec<Ratio> = all
-            .iter()
-            .filter(|r| r.id != "proc_round_trip_target_10us")
-            .cloned()
-            .collect();
-        assert_eq!(
-            missing_targets(&results_with(without_round_trip.clone(), &[])),
-            ["processes: proc_round_trip_target_10us"]
-        );
-        // ...unless its whole group was not run.
-        assert!(missing_targets(&results_with(without_round_trip, &["processes"])).is_empty());
-
-        // A target computed without its physical limit counts as missing too.
-        let mut no_limit = all.clone();
-        no_limit[0].limit = None;
-        assert_eq!(missing_targets(&results_with(no_limit, &[])).len(), 1);
-    }
-
-    #[test]
-    fn a_missed_target_is_one_plain_line_and_a_met_one_is_silent() {
-        let r = results_with(
-            vec![stated("calls", "x", 0.5), stated("calls", "y", 3.0)],
-            &[],
-        );
-        let lines = missed_lines(&r);
-        assert_eq!(lines.len(), 1, "{lines:?}");
-        assert!(
-            lines[0].starts_with("missed: a ≥ b: a ÷ b is 0.500x (needs ≥ 1.00x"),
-            "{}",
-            lines[0]
-        );
-        assert!(lines[0].contains("limit b: 1.00 ms"), "{}", lines[0]);
     }
 }

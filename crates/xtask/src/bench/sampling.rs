@@ -173,8 +173,13 @@ pub struct Ratio {
     pub value: f64,
     /// The ratio from the slowest and fastest runs (the spread's bounds).
     pub range: (f64, f64),
-    /// The target, in words, and the threshold it needs (value ≥ threshold).
+    /// The target, in words, and the threshold it needs (value ≥ threshold, or ≤ it when
+    /// [`at_most`](Self::at_most)).
     pub target: Option<(String, f64)>,
+    /// True for a ceiling ("within 15%": value ≤ threshold) rather than a floor. Older results
+    /// lack it (every target was a floor).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub at_most: bool,
     /// The physical limit the target is measured against, as the targets table shows it: what
     /// it is and its same-run median (`raw pipe round trip: 0.0031 ms`). Older results lack it.
     #[serde(default)]
@@ -184,7 +189,20 @@ pub struct Ratio {
 impl Ratio {
     /// Whether the target is met (`None` when there is no target).
     pub fn met(&self) -> Option<bool> {
-        self.target.as_ref().map(|(_, t)| self.value >= *t)
+        self.target.as_ref().map(|(_, t)| {
+            if self.at_most {
+                self.value <= *t
+            } else {
+                self.value >= *t
+            }
+        })
+    }
+
+    /// What the target needs, for a reader: `≥ 50x` or `≤ 1.15x`.
+    pub fn needs(&self) -> Option<String> {
+        let (_, t) = self.target.as_ref()?;
+        let sign = if self.at_most { '≤' } else { '≥' };
+        Some(format!("{sign} {}x", super::report::num(*t)))
     }
 }
 
@@ -202,6 +220,7 @@ pub fn ratio(id: &str, label: &str, a: &Measurement, b: &Measurement) -> Ratio {
         value,
         range: (lo.min(hi), lo.max(hi)),
         target: None,
+        at_most: false,
         limit: None,
     }
 }
@@ -210,6 +229,15 @@ impl Ratio {
     /// Attaches a target: met when the ratio is at least `threshold`.
     pub fn target(mut self, words: &str, threshold: f64) -> Ratio {
         self.target = Some((words.to_string(), threshold));
+        self.at_most = false;
+        self
+    }
+
+    /// Attaches a ceiling: met when the ratio is at most `threshold` (e.g. 1.15 for "within
+    /// 15% of" a baseline passed as `b`).
+    pub fn target_at_most(mut self, words: &str, threshold: f64) -> Ratio {
+        self.target = Some((words.to_string(), threshold));
+        self.at_most = true;
         self
     }
 
@@ -267,6 +295,26 @@ mod tests {
         assert_eq!(r.value, 10.0);
         assert_eq!(r.range, (90.0 / 11.0, 120.0 / 8.0));
         assert_eq!(r.met(), Some(false));
+    }
+
+    #[test]
+    fn a_ceiling_target_is_met_at_or_below_its_threshold_and_missed_above() {
+        let rust = Measurement::new("r", "g", "rust", "ms", false, vec![10.0]).unwrap();
+        let near = Measurement::new("n", "g", "near", "ms", false, vec![11.5]).unwrap();
+        let far = Measurement::new("f", "g", "far", "ms", false, vec![11.6]).unwrap();
+        let within =
+            |m: &Measurement| ratio("w", "m ÷ rust", m, &rust).target_at_most("≤ 15% slower", 1.15);
+        assert_eq!(within(&near).met(), Some(true));
+        assert_eq!(within(&far).met(), Some(false));
+        assert_eq!(within(&rust).met(), Some(true));
+        assert_eq!(within(&far).needs().as_deref(), Some("≤ 1.15x"));
+        // The same numbers as a floor: the opposite verdicts.
+        let floor = ratio("w", "far ÷ rust", &far, &rust).target("≥ 1.15x", 1.15);
+        assert_eq!(
+            (floor.met(), floor.needs().as_deref()),
+            (Some(true), Some("≥ 1.15x"))
+        );
+        assert!(ratio("x", "no target", &far, &rust).needs().is_none());
     }
 
     #[test]

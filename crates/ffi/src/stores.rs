@@ -10,6 +10,22 @@
 
 use crate::{LengthMismatch, raw};
 
+/// The smallest call that streams (`LAB_STREAM_MIN_ELEMENTS` in `c_src/array.c`): 2¹⁸ doubles,
+/// 2 MiB of output, and not in place.
+pub const STREAM_MIN_ELEMENTS: usize = 1 << 18;
+
+// ANCHOR: chunk_len
+/// The chunk length for one `square_array` of `n` elements split over `threads` threads, one C
+/// call a chunk: eight chunks a thread, so a thread that was preempted leaves little undone for
+/// the others to steal, and never under 4096 elements, so a call costs far more than handing
+/// it to a thread. Past 16 × 2¹⁸ elements on two threads the chunks are large enough to
+/// stream, as one whole call would ([`STREAM_MIN_ELEMENTS`]); smaller chunks would quietly fall
+/// back to ordinary stores. The benchmark's rayon rows and the Python extension both split so.
+pub fn chunk_len(n: usize, threads: usize) -> usize {
+    (n / (threads.max(1) * 8)).max(4096)
+}
+// ANCHOR_END: chunk_len
+
 /// One way of storing a large call's results (`enum lab_store_path` in `c_src/array.h`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StorePath {
@@ -102,7 +118,19 @@ mod tests {
     use super::*;
 
     /// Just past the streaming threshold (2^18 elements), so every path streams.
-    const BIG: usize = (1 << 18) + 21;
+    const BIG: usize = STREAM_MIN_ELEMENTS + 21;
+
+    #[test]
+    fn large_arrays_split_into_chunks_that_still_stream_and_small_ones_into_few() {
+        // 10^7 doubles on 2 threads: 16 chunks of 625 000, each past the threshold.
+        assert_eq!(chunk_len(10_000_000, 2), 625_000);
+        assert!(chunk_len(10_000_000, 2) >= STREAM_MIN_ELEMENTS);
+        assert!(chunk_len(16 * STREAM_MIN_ELEMENTS, 2) >= STREAM_MIN_ELEMENTS);
+        // Small arrays: at least 4096 per call, so 10^5 doubles is 24 calls, not thousands.
+        assert_eq!(chunk_len(1_000, 2), 4096);
+        assert_eq!(chunk_len(100_000, 2), 6250);
+        assert_eq!(chunk_len(100_000, 0), chunk_len(100_000, 1), "0 threads is one");
+    }
 
     #[test]
     fn the_best_path_is_supported_and_plain_and_sse2_always_are() {

@@ -166,22 +166,18 @@ pub fn square_into(input: &Doubles, out: &DoublesMut) -> Result<(), Refused> {
 }
 // ANCHOR_END: square_into
 
-/// Elements per C call in [`square_into_par`]: big enough that a call costs far more than
-/// handing it to a thread, small enough that every core gets several.
-pub const PAR_CHUNK: usize = 1 << 16;
-
-/// [`square_into`] on rayon's pool: the array in [`PAR_CHUNK`]-element chunks, one C call each,
-/// on every core. The chunks are disjoint `&mut` slices, so the calls cannot race.
+/// [`square_into`] on rayon's pool: the array in chunks, one C call each, on every core,
+/// split as the benchmark's Rust rows split it (`ffi::stores::chunk_len`, so large chunks keep
+/// the kernel's streaming stores). The chunks are disjoint `&mut` slices: the calls cannot race.
 pub fn square_into_par(input: &Doubles, out: &DoublesMut) -> Result<(), Refused> {
+    let chunk = ffi::stores::chunk_len(input.len(), rayon::current_num_threads());
     match lend(input, out)? {
         Lent::Apart(i, o) => {
-            o.par_chunks_mut(PAR_CHUNK)
-                .zip(i.par_chunks(PAR_CHUNK))
+            o.par_chunks_mut(chunk)
+                .zip(i.par_chunks(chunk))
                 .for_each(|(o, i)| ffi::square_array(i, o).expect("chunks of equal lengths"));
         }
-        Lent::Same(data) => data
-            .par_chunks_mut(PAR_CHUNK)
-            .for_each(ffi::square_in_place),
+        Lent::Same(data) => data.par_chunks_mut(chunk).for_each(ffi::square_in_place),
     }
     Ok(())
 }

@@ -21,9 +21,9 @@ pub fn input(n: usize) -> Vec<f64> {
     (0..n).map(|i| i as f64 * 0.5).collect()
 }
 
-/// Chunks per thread: small enough that a preempted thread's work can be stolen.
+/// The chunk length for `n` elements on the bench's [`THREADS`] (`ffi::stores::chunk_len`).
 fn chunk_len(n: usize) -> usize {
-    (n / (THREADS * 8)).max(4096)
+    ffi::stores::chunk_len(n, THREADS)
 }
 
 // ANCHOR: rayon_square

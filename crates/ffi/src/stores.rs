@@ -126,10 +126,14 @@ mod tests {
         assert_eq!(chunk_len(10_000_000, 2), 625_000);
         assert!(chunk_len(10_000_000, 2) >= STREAM_MIN_ELEMENTS);
         assert!(chunk_len(16 * STREAM_MIN_ELEMENTS, 2) >= STREAM_MIN_ELEMENTS);
-        // Small arrays: at least 4096 per call, so 10^5 doubles is 24 calls, not thousands.
+        // Small arrays: at least 4096 per call; 10^5 doubles on 2 threads is 16 calls of 6250.
         assert_eq!(chunk_len(1_000, 2), 4096);
         assert_eq!(chunk_len(100_000, 2), 6250);
-        assert_eq!(chunk_len(100_000, 0), chunk_len(100_000, 1), "0 threads is one");
+        assert_eq!(
+            chunk_len(100_000, 0),
+            chunk_len(100_000, 1),
+            "0 threads is one"
+        );
     }
 
     #[test]

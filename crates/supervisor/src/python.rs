@@ -3,7 +3,8 @@
 //!
 //! A PyO3 extension is a `cdylib` named `lib<name>.so` by cargo; Python imports it as
 //! `<module>.so` from a folder on `sys.path`. [`stage_extension`] copies it there;
-//! [`run_script`] runs a script with that folder first on `PYTHONPATH`.
+//! [`run_script`] runs a script with that folder first on `PYTHONPATH`; [`test_script`] does
+//! both for a test, in a fresh folder.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -68,20 +69,58 @@ pub fn test_deps_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// Runs `python3 script args..` with `pythonpath` first on `PYTHONPATH`, capturing its output,
-/// stopped after `limit`.
+/// Runs `program script args..` (`program`: [`PYTHON`], or another interpreter such as a
+/// free-threaded `python3.13t`) with `pythonpath`, if any, first on `PYTHONPATH`, capturing its
+/// output, stopped after `limit`.
 pub fn run_script(
+    program: &str,
     script: &Path,
     args: &[&OsStr],
-    pythonpath: &Path,
+    pythonpath: Option<&Path>,
     limit: Duration,
 ) -> Result<Finished, RunError> {
-    let mut cmd = Command::new(PYTHON);
+    let mut cmd = Command::new(program);
     cmd.arg(script)
         .args(args)
-        .env("PYTHONPATH", pythonpath)
-        // Tracebacks and panics reach stderr whole, and nothing is buffered away on a kill.
+        // Tracebacks and panics reach stderr whole, and nothing is buffered away on a kill;
+        // no __pycache__ is left beside the lab's scripts.
         .env("PYTHONUNBUFFERED", "1")
         .env("PYTHONDONTWRITEBYTECODE", "1");
+    if let Some(dir) = pythonpath {
+        cmd.env("PYTHONPATH", dir);
+    }
     crate::run(&mut cmd, limit, Output::Capture)
+}
+
+/// For a test: stages the extension cargo built for it (`lib<lib>.so` in [`test_deps_dir`]) as
+/// `<module>.so` in a fresh folder, runs `python3 script args..` with it importable, and returns
+/// how it finished (its output captured). Panics, with the script's whole output, when python3 is missing
+/// ([`require_python3`]), the script fails, or it runs past `limit`.
+pub fn test_script(
+    lib: &str,
+    module: &str,
+    script: &Path,
+    args: &[&OsStr],
+    limit: Duration,
+) -> Finished {
+    println!("using {}", require_python3());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    stage_extension(&test_deps_dir(), lib, module, dir.path()).unwrap_or_else(|e| panic!("{e}"));
+    let shown = format!(
+        "{} {}",
+        script.display(),
+        args.iter()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let done = run_script(PYTHON, script, args, Some(dir.path()), limit)
+        .unwrap_or_else(|e| panic!("{shown}: {e}"));
+    assert!(
+        done.status.success(),
+        "{shown} failed ({}):\n{}",
+        done.status,
+        done.combined()
+    );
+    done
 }

@@ -21,20 +21,14 @@ const MEET_MS: &str = "10000";
 /// Runs `python/grade.py <mode> <arg>` against this lesson's freshly built module and returns
 /// the one JSON object it prints.
 fn grade(mode: &str, arg: &str) -> Value {
-    println!("using {}", python::require_python3());
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let deps = python::test_deps_dir();
-    python::stage_extension(&deps, "python_extension", "python_extension", dir.path())
-        .expect("cargo built the lesson's module for this test");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("python/grade.py");
     let args = [OsStr::new(mode), OsStr::new(arg)];
-    let done = python::run_script(&script, &args, dir.path(), Duration::from_secs(120))
-        .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    assert!(
-        done.status.success(),
-        "grade.py {mode} {arg} failed ({}):\n{}",
-        done.status,
-        done.combined()
+    let done = python::test_script(
+        "python_extension",
+        "python_extension",
+        &script,
+        &args,
+        Duration::from_secs(120),
     );
     let got = serde_json::from_str(done.stdout.trim())
         .unwrap_or_else(|e| panic!("not one JSON object ({e}):\n{}", done.combined()));

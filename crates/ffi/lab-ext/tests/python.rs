@@ -13,22 +13,16 @@ use supervisor::python;
 /// Runs `python/<script>` with `args` against this crate's freshly built `lab_ext.so`, and
 /// returns the one JSON object it prints.
 fn run(script: &str, args: &[&str]) -> Value {
-    println!("using {}", python::require_python3());
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    python::stage_extension(&python::test_deps_dir(), "lab_ext", "lab_ext", dir.path())
-        .expect("cargo built lab_ext for this test");
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("python")
         .join(script);
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
-    let done = python::run_script(&script, &args, dir.path(), Duration::from_secs(120))
-        .unwrap_or_else(|e| panic!("{}: {e}", script.display()));
-    assert!(
-        done.status.success(),
-        "{} failed ({}):\n{}",
-        script.display(),
-        done.status,
-        done.combined()
+    let done = python::test_script(
+        "lab_ext",
+        "lab_ext",
+        &script,
+        &args,
+        Duration::from_secs(120),
     );
     serde_json::from_str(done.stdout.trim())
         .unwrap_or_else(|e| panic!("not one JSON object ({e}):\n{}", done.combined()))

@@ -5,7 +5,6 @@
 use std::ffi::OsStr;
 use std::hint::black_box;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -16,7 +15,6 @@ use super::arrays::{THREADS, rayon_into_fresh, rayon_square};
 use super::report::Note;
 use super::sampling::{Measurement, Plan, Ratio, pinned_pool, ratio, sample, sample_each, time};
 use super::{extension, freethreaded};
-use supervisor::Output;
 
 /// The group name (table `python.md`, figure `python.svg`).
 pub const GROUP: &str = "python";
@@ -64,12 +62,7 @@ pub fn run_json(
     pythonpath: Option<&Path>,
     limit: Duration,
 ) -> anyhow::Result<PyRun> {
-    let mut cmd = Command::new(program);
-    cmd.arg(script).args(args);
-    if let Some(dir) = pythonpath {
-        cmd.env("PYTHONPATH", dir);
-    }
-    let done = supervisor::run(&mut cmd, limit, Output::Capture)?;
+    let done = supervisor::python::run_script(program, script, args, pythonpath, limit)?;
     if !done.status.success() {
         bail!(
             "{} failed ({}): {}",

@@ -6,6 +6,7 @@ pub mod failure;
 pub mod feedback;
 pub mod hint;
 pub mod loom_report;
+pub mod needs;
 pub mod next;
 pub mod outcome;
 pub mod paths;

@@ -3,11 +3,12 @@
 //! others, and ends with the one sentence to read; loom's deadlock report is put in words
 //! before loom's own text; a failure that prints two 1,000-element vectors is trimmed to where
 //! they differ, with the whole output saved; a pass says what was learnt, how far the student
-//! is, and where to go next, from whichever lesson they started at.
+//! is, and where to go next, from whichever lesson they started at; a lesson that needs
+//! OpenMPI, on a machine without it, says how to install it and builds nothing.
 
 mod common;
 
-use common::{Ran, lab};
+use common::{Ran, lab, lab_with};
 
 fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -204,4 +205,26 @@ fn a_pass_says_what_was_learnt_how_far_and_what_comes_next() {
     assert!(ran.ok(), "{}", ran.text);
     assert!(text.contains("2 of 8 lessons done."), "{text}");
     assert!(text.contains("Next: lesson 5, processes ("), "{text}");
+}
+
+/// Lesson `ranks` needs OpenMPI (`needs = ["mpi"]` in lessons.toml): with no `mpicc` and no
+/// `mpirun` on PATH, the check says so with the line that installs them, before cargo builds
+/// anything (the `mpi` crate's build would fail with a raw bindgen or linker error).
+#[test]
+fn a_lesson_that_needs_mpi_says_how_to_install_it_and_builds_nothing() {
+    let (_dir, progress) = progress_file();
+    let empty = tempfile::tempdir().unwrap();
+    let ran = lab_with(
+        &["check", "ranks"],
+        &progress,
+        &[("PATH", empty.path().as_os_str())],
+    );
+    assert_eq!(ran.code, Some(1), "{}", ran.text);
+    assert!(
+        ran.stdout.contains("lesson `ranks` needs OpenMPI, and `mpicc` and `mpirun` are not on PATH")
+            && ran.stdout.contains(supervisor::mpi::INSTALL),
+        "{}",
+        ran.text
+    );
+    assert!(!ran.text.contains("Compiling"), "it built something:\n{}", ran.text);
 }

@@ -60,6 +60,11 @@ pub struct Lesson {
     pub hints: Vec<String>,
     /// What passing it taught, in one line: `check` and `watch` say it on a pass.
     pub learnt: String,
+    /// What the lesson needs installed beyond Rust and a C compiler, checked before it is built
+    /// (`cargo lab check` and `cargo xtask verify` say what is missing and how to install it,
+    /// instead of a build script's raw error).
+    #[serde(default)]
+    pub needs: Vec<Need>,
     /// Typical wrong answers, each proven caught by `cargo xtask verify`.
     #[serde(default, rename = "fixture")]
     pub fixtures: Vec<Fixture>,
@@ -68,6 +73,31 @@ pub struct Lesson {
     /// other survivor, and on an entry here that is no longer a survivor.
     #[serde(default, rename = "equivalent")]
     pub equivalents: Vec<Equivalent>,
+}
+
+/// Something a lesson needs installed: a `needs = [..]` entry of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Need {
+    /// OpenMPI (`mpicc` and its headers build the `mpi` crate, `mpirun` starts the ranks) and
+    /// libclang (the `mpi` crate's bindings are generated with it): `"mpi"`.
+    Mpi,
+}
+
+impl Need {
+    /// What it is, for a message: `OpenMPI`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Need::Mpi => "OpenMPI",
+        }
+    }
+
+    /// The programs that show it is installed, each found on `PATH`.
+    pub fn programs(self) -> &'static [&'static str] {
+        match self {
+            Need::Mpi => &["mpicc", "mpirun"],
+        }
+    }
 }
 
 /// A surviving mutant accepted as equivalent to the solution: a `[[lesson.equivalent]]`.
@@ -353,6 +383,10 @@ caught = { by = "time-limit", seconds = 7 }
         ))
         .unwrap();
         assert_eq!(early[0].fixtures[0].caught, Expect::ExitsEarly);
+        assert!(lessons[0].needs.is_empty(), "a lesson needs nothing by default");
+        let mpi = parse(&ONE.replace("learnt = \"l\"", "learnt = \"l\"\nneeds = [\"mpi\"]")).unwrap();
+        assert_eq!(mpi[0].needs, [Need::Mpi]);
+        assert_eq!(Need::Mpi.programs(), ["mpicc", "mpirun"]);
         let equivalent = parse(&format!(
             "{ONE}\n[[lesson.equivalent]]\nmutant = \"replace a with b\"\nwhy = \"same\"\n"
         ))
@@ -400,13 +434,17 @@ caught = { by = "time-limit", seconds = 7 }
         );
         refused("[[lesson]\n", "TOML parse error");
         refused(
+            &ONE.replace("learnt = \"l\"", "learnt = \"l\"\nneeds = [\"mpich\"]"),
+            "unknown variant `mpich`",
+        );
+        refused(
             &format!("{ONE}\n[[lesson.equivalent]]\nmutant = \"replace a with b\"\nwhy = \" \"\n"),
             "needs a `why`",
         );
     }
 
     #[test]
-    fn the_table_names_eight_lessons() {
+    fn the_table_names_nine_lessons() {
         let names: Vec<&str> = all().iter().map(|l| l.name.as_str()).collect();
         assert_eq!(
             names,
@@ -418,7 +456,8 @@ caught = { by = "time-limit", seconds = 7 }
                 "processes",
                 "arrays",
                 "proving-it",
-                "python-extension"
+                "python-extension",
+                "ranks"
             ],
             "lesson names are what students type: keep them stable"
         );

@@ -1,13 +1,18 @@
 //! Grading tests for lesson 9 (`ranks`), part 1: `split`, on its own, with no MPI. Do not
 //! edit: edit `src/exercise.rs`.
 //!
-//! Every length from 0 to 40 over 1 to 9 ranks: more ranks than elements too.
+//! A few examples first (10 elements on 4 ranks, 7 on 2, 3 on 4), then every length from 0 to
+//! 40 over 1 to 9 ranks: more ranks than elements too.
 
 use ranks::{Count, Split, split};
 
 /// Every `(len, ranks)` the tests try, with `split`'s answer.
 fn every_split() -> impl Iterator<Item = (Count, Count, Split)> {
-    (1..=9).flat_map(|ranks| (0..=40).map(move |len| (len, ranks, split(len, ranks))))
+    let examples = [(10, 4), (7, 2), (3, 4)].into_iter();
+    let all = (1..=9).flat_map(|ranks| (0..=40).map(move |len| (len, ranks)));
+    examples
+        .chain(all)
+        .map(|(len, ranks)| (len, ranks, split(len, ranks)))
 }
 
 #[test]
@@ -30,8 +35,8 @@ fn the_counts_add_up_to_the_length() {
             sum,
             len,
             "split({len}, {ranks}) gives counts {:?}, which add up to {sum}, not {len}: the \
-             remainder ({len} % {ranks} = {} elements) must go to some rank, or the last \
-             elements are never sent, never squared, and never come back",
+             remainder, {len} % {ranks} = {}, must go to some rank, or the last elements are \
+             never sent, never squared, and never come back",
             got.counts,
             len % ranks
         );

@@ -49,6 +49,13 @@ pub fn run_recording(spec: &Run<'_>, phase: &mut dyn FnMut(Phase), raw: &mut Str
         ));
     };
 
+    // Before anything is built: a lesson that needs something installed (OpenMPI) says so,
+    // instead of failing in a build script with a raw linker or bindgen error.
+    if let Some(why) = super::needs::missing(spec.lesson) {
+        record("needs", "", &why);
+        return Outcome::Other(why);
+    }
+
     // Phase 1: compile (cargo's own time, not the student's code), and list every test binary's
     // tests: each must report in phase 2.
     phase(Phase::Build);

@@ -35,11 +35,21 @@ impl Ran {
 
 /// Runs `lab <args>` with `progress` as its progress file, and waits for it.
 pub fn lab(args: &[&str], progress: &std::path::Path) -> Ran {
+    lab_with(args, progress, &[])
+}
+
+/// [`lab`], with `env` set for it too (`PATH`, say).
+pub fn lab_with(
+    args: &[&str],
+    progress: &std::path::Path,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Ran {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let started = Instant::now();
     let out = Command::new(env!("CARGO_BIN_EXE_lab"))
         .args(args)
         .env("LAB_PROGRESS", progress)
+        .envs(env.iter().copied())
         .output()
         .expect("the lab binary runs");
     Ran {

@@ -97,7 +97,7 @@ mod tests {
     #[test]
     fn a_new_student_is_sent_to_the_first_lesson() {
         let text = where_to_start(&Progress::default());
-        assert!(text.contains("Lesson 1 of 8: calling-c"), "{text}");
+        assert!(text.contains("Lesson 1 of 9: calling-c"), "{text}");
         assert!(
             text.contains("lessons/01-calling-c/src/exercise.rs"),
             "{text}"
@@ -110,7 +110,7 @@ mod tests {
         let mut p = Progress::default();
         p.set("calling-c", true);
         let text = where_to_start(&p);
-        assert!(text.contains("You have done 1 of 8 lessons"), "{text}");
-        assert!(text.contains("Lesson 2 of 8: data-race"), "{text}");
+        assert!(text.contains("You have done 1 of 9 lessons"), "{text}");
+        assert!(text.contains("Lesson 2 of 9: data-race"), "{text}");
     }
 }

@@ -133,7 +133,7 @@ fn the_solution_passes_and_list_reads_progress_back() {
     };
     assert!(line("calling-c").contains("done"), "{text}");
     assert!(line("data-race").contains("current"), "{text}");
-    assert!(text.contains("1 of 8 lessons done"), "{text}");
+    assert!(text.contains("1 of 9 lessons done"), "{text}");
 }
 
 #[test]

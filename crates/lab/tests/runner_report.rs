@@ -188,7 +188,7 @@ fn a_pass_says_what_was_learnt_how_far_and_what_comes_next() {
     let learnt = &lesson_table::find("calling-c").unwrap().learnt;
     assert!(text.contains(&format!("You learnt: {learnt}.")), "{text}");
     assert!(
-        text.contains("0 of 8 lessons done."),
+        text.contains("0 of 9 lessons done."),
         "a variant records nothing:\n{text}"
     );
     assert!(text.contains("nothing was recorded"), "{text}");
@@ -203,7 +203,7 @@ fn a_pass_says_what_was_learnt_how_far_and_what_comes_next() {
     let ran = lab(&["check", "locks", "--variant", "solution"], &progress);
     let text = &ran.stdout;
     assert!(ran.ok(), "{}", ran.text);
-    assert!(text.contains("2 of 8 lessons done."), "{text}");
+    assert!(text.contains("2 of 9 lessons done."), "{text}");
     assert!(text.contains("Next: lesson 5, processes ("), "{text}");
 }
 
@@ -221,10 +221,15 @@ fn a_lesson_that_needs_mpi_says_how_to_install_it_and_builds_nothing() {
     );
     assert_eq!(ran.code, Some(1), "{}", ran.text);
     assert!(
-        ran.stdout.contains("lesson `ranks` needs OpenMPI, and `mpicc` and `mpirun` are not on PATH")
+        ran.stdout
+            .contains("lesson `ranks` needs OpenMPI, and `mpicc` and `mpirun` are not on PATH")
             && ran.stdout.contains(supervisor::mpi::INSTALL),
         "{}",
         ran.text
     );
-    assert!(!ran.text.contains("Compiling"), "it built something:\n{}", ran.text);
+    assert!(
+        !ran.text.contains("Compiling"),
+        "it built something:\n{}",
+        ran.text
+    );
 }

@@ -383,8 +383,12 @@ caught = { by = "time-limit", seconds = 7 }
         ))
         .unwrap();
         assert_eq!(early[0].fixtures[0].caught, Expect::ExitsEarly);
-        assert!(lessons[0].needs.is_empty(), "a lesson needs nothing by default");
-        let mpi = parse(&ONE.replace("learnt = \"l\"", "learnt = \"l\"\nneeds = [\"mpi\"]")).unwrap();
+        assert!(
+            lessons[0].needs.is_empty(),
+            "a lesson needs nothing by default"
+        );
+        let mpi =
+            parse(&ONE.replace("learnt = \"l\"", "learnt = \"l\"\nneeds = [\"mpi\"]")).unwrap();
         assert_eq!(mpi[0].needs, [Need::Mpi]);
         assert_eq!(Need::Mpi.programs(), ["mpicc", "mpirun"]);
         let equivalent = parse(&format!(

@@ -47,6 +47,7 @@ pub fn split(len: Count, ranks: Count) -> Split {
 // ANCHOR_END: split
 
 // ANCHOR: square_on_ranks
+// ANCHOR: square_on_ranks_signature
 /// E3 on ranks: rank 0 holds the whole `input` (`None` on every other rank) of `len`
 /// elements; it scatters the parts [`split`] says, every rank squares its part with C's
 /// `square_array`, and rank 0 gathers the squares back in order: `Some(squares)` on rank 0,
@@ -56,6 +57,8 @@ pub fn square_on_ranks(
     input: Option<&[f64]>,
     len: Count,
 ) -> Option<Vec<f64>> {
+    // ANCHOR_END: square_on_ranks_signature
+    // ANCHOR: square_on_ranks_scatter
     // TODO: Scatter and Gather give every rank the same count, `len / size`: when that does
     // not divide, the tail is never sent, never squared and never comes back. Use `split` and
     // the uneven versions: `Partition::new(input, &split.counts[..], &split.displs[..])` with
@@ -69,6 +72,8 @@ pub fn square_on_ranks(
         Some(input) => root.scatter_into_root(input, &mut part[..]),
         None => root.scatter_into(&mut part[..]),
     }
+    // ANCHOR_END: square_on_ranks_scatter
+    // ANCHOR: square_on_ranks_gather
     let mut squared = vec![0.0; each];
     ffi::square_array(&part, &mut squared).expect("two buffers of this rank's count");
     if input.is_none() {
@@ -79,4 +84,5 @@ pub fn square_on_ranks(
     root.gather_into_root(&squared[..], &mut out[..]);
     Some(out)
 }
+// ANCHOR_END: square_on_ranks_gather
 // ANCHOR_END: square_on_ranks

@@ -25,6 +25,7 @@ static ONE_JOB_AT_A_TIME: Mutex<()> = Mutex::new(());
 fn run(ranks: u32, args: &[&str]) -> Vec<Value> {
     supervisor::mpi::require_mpirun();
     let _turn = ONE_JOB_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    // ANCHOR: launch
     let job = Launch {
         ranks,
         transport: Transport::SharedMemory,
@@ -39,6 +40,7 @@ fn run(ranks: u32, args: &[&str]) -> Vec<Value> {
             args.join(" ")
         )
     });
+    // ANCHOR_END: launch
     done.stdout
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -46,7 +48,6 @@ fn run(ranks: u32, args: &[&str]) -> Vec<Value> {
         .collect()
 }
 
-// ANCHOR: judge_counter
 /// The counter job on `ranks` ranks: rank `r` counts 100 000 × (r + 1), and rank 0's total must
 /// be the sum of what every rank counted.
 fn counts_every_rank(ranks: u32) {
@@ -74,11 +75,8 @@ fn counts_every_rank(ranks: u32) {
         ),
         Some(t) => format!("rank 0's total is {t}"),
     };
-    panic!(
-        "{ranks} ranks counted {counted:?} on their own C counters, {sum} in all, but {why}"
-    );
+    panic!("{ranks} ranks counted {counted:?} on their own C counters, {sum} in all, but {why}");
 }
-// ANCHOR_END: judge_counter
 
 #[test]
 fn two_ranks_sum_every_rank_s_count_on_rank_0() {
@@ -90,7 +88,6 @@ fn four_ranks_sum_every_rank_s_count_on_rank_0() {
     counts_every_rank(4);
 }
 
-// ANCHOR: judge_e3
 /// E3 on `ranks` ranks, once per length: every square must come back, in order.
 fn squares_come_back(ranks: u32, lens: &[&str]) {
     let args: Vec<&str> = std::iter::once("e3").chain(lens.iter().copied()).collect();
@@ -118,7 +115,6 @@ fn squares_come_back(ranks: u32, lens: &[&str]) {
         );
     }
 }
-// ANCHOR_END: judge_e3
 
 #[test]
 fn two_ranks_square_every_element_of_an_odd_length_in_order() {

@@ -25,7 +25,10 @@ fn main() {
     let numbers = |from: usize| -> Vec<u64> {
         args[from..]
             .iter()
-            .map(|a| a.parse().unwrap_or_else(|_| usage(&format!("not a number: {a}"))))
+            .map(|a| {
+                a.parse()
+                    .unwrap_or_else(|_| usage(&format!("not a number: {a}")))
+            })
             .collect()
     };
     match args.first().map(String::as_str) {

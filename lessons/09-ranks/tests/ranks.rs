@@ -18,6 +18,9 @@ use supervisor::mpi::{Launch, Transport};
 /// that another rank never joined ends here, with every rank stopped.
 const LIMIT: Duration = Duration::from_secs(30);
 
+/// Rank `r` counts `BASE × (r + 1)` in the counter job.
+const BASE: u64 = 100_000;
+
 /// One job at a time: 4 ranks already oversubscribe this machine's cores.
 static ONE_JOB_AT_A_TIME: Mutex<()> = Mutex::new(());
 
@@ -51,9 +54,17 @@ fn run(ranks: u32, args: &[&str]) -> Vec<Value> {
 /// The counter job on `ranks` ranks: rank `r` counts 100 000 × (r + 1), and rank 0's total must
 /// be the sum of what every rank counted.
 fn counts_every_rank(ranks: u32) {
-    let reports = run(ranks, &["counter", "100000"]);
+    let reports = run(ranks, &["counter", &BASE.to_string()]);
     let report = &reports[0];
     let counted: Vec<u64> = serde_json::from_value(report["counted"].clone()).expect("counts");
+    let asked: Vec<u64> = (0..ranks)
+        .map(|r| ranks::increments_for(r as ranks::Rank, BASE))
+        .collect();
+    assert_eq!(
+        counted, asked,
+        "on {ranks} ranks, rank r must count 100 000 × (r + 1) on its own C counter: \
+         `count_on_ranks` calls `counter.increment()` `increments` times"
+    );
     let sum: u64 = counted.iter().sum();
     let total = report["total"].as_u64();
     let mine = counted[0];

@@ -17,12 +17,14 @@
 //!
 //! [`launch`] also gives the run a scratch folder of its own (in `/dev/shm`) for OpenMPI's
 //! session files and shared-memory segments, removed when the run ends: OpenMPI leaves both
-//! behind when mpirun is killed. The ranks lead process groups of their own, so stopping
+//! behind when mpirun is killed (and a signal that ends a program under [`crate::supervise`]
+//! removes it too). The ranks lead process groups of their own, so stopping
 //! mpirun's group cannot reach them; they carry the folder's path in their environment
 //! ([`RUN_ENV`]), and [`launch`] kills any that outlived mpirun by that mark.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::{Finished, Output, RunError, procfs};
@@ -178,7 +180,7 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
     if mpirun().is_none() {
         return Err(MpiError::NotInstalled);
     }
-    let scratch = scratch_dir().map_err(MpiError::Scratch)?;
+    let scratch = Scratch::new().map_err(MpiError::Scratch)?;
     let (mut cmd, _) = job.command(program, args);
     let dir = scratch.path().as_os_str();
     // OpenMPI's session folder and vader's segments, both in the folder removed below.
@@ -205,16 +207,51 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
     }
 }
 
-/// A fresh folder for one run, in `/dev/shm` (memory, where vader puts its segments by
-/// default) when there is one.
-fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
-    let shm = Path::new("/dev/shm");
-    let base = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    tempfile::Builder::new().prefix("lab-mpi-").tempdir_in(base)
+/// The scratch folders of the runs under way, for [`remove_scratch`] to remove when a signal
+/// ends this program (its exit skips the folders' own clean-up).
+static SCRATCH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// One run's scratch folder, in `/dev/shm` (memory, where vader puts its segments by default)
+/// when there is one; removed on drop, or by [`remove_scratch`] on a signal.
+#[derive(Debug)]
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> std::io::Result<Scratch> {
+        let shm = Path::new("/dev/shm");
+        let base = if shm.is_dir() {
+            shm.to_path_buf()
+        } else {
+            std::env::temp_dir()
+        };
+        let dir = tempfile::Builder::new()
+            .prefix("lab-mpi-")
+            .tempdir_in(base)?;
+        scratch().push(dir.path().to_path_buf());
+        Ok(Scratch(dir))
+    }
+
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        scratch().retain(|p| p != self.0.path());
+    }
+}
+
+fn scratch() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    SCRATCH.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Removes the scratch folders of the runs under way: for [`crate::supervise`]'s signal
+/// handling, once every group is stopped, just before the program exits.
+pub(crate) fn remove_scratch() {
+    for dir in scratch().drain(..) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// Kills every process whose environment says it belongs to the run in `dir` ([`RUN_ENV`]),

@@ -126,9 +126,7 @@ pub fn scope_of_this_run(since_pid: Option<i32>) -> anyhow::Result<Scope> {
     .context("the process the run started with is gone")?;
     // Rounded down to a whole second, as file times are compared with it.
     let since = boot_time()? + Duration::from_secs(start.start_ticks / TICKS_PER_SECOND);
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| lab::workspace_root().join("target"));
+    let target = lab::target_dir();
     Ok(Scope {
         target: target.canonicalize().unwrap_or(target),
         since_ticks: start.start_ticks,

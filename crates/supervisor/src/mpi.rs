@@ -15,22 +15,21 @@
 //!   shutdown after a rank died);
 //! - the [`Transport`]'s `--mca` flags.
 //!
-//! [`launch`] also gives the run a scratch folder of its own (in `/dev/shm`) for OpenMPI's
-//! session files and shared-memory segments, removed when the run ends: OpenMPI leaves both
-//! behind when mpirun is killed (and a signal that ends a program under [`crate::supervise`]
-//! removes it too). The ranks lead process groups of their own, so stopping
-//! mpirun's group cannot reach them; they carry the folder's path in their environment
-//! ([`RUN_ENV`]), and [`launch`] kills any that outlived mpirun by that mark.
+//! [`launch`] also gives the run a scratch folder of its own for OpenMPI's files, removed when
+//! the run ends, and kills any rank that outlived mpirun (`scratch.rs` says why both are
+//! needed).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{Finished, Output, RunError, procfs};
+use crate::{Finished, Output, RunError};
 
 mod error;
+mod scratch;
 pub use error::{MpiError, reached};
+pub(crate) use scratch::remove_scratch;
+use scratch::{Scratch, kill_marked};
 
 /// How to install what the MPI parts of the lab need (Debian's OpenMPI, and libclang for the
 /// `mpi` crate's bindings).
@@ -205,90 +204,6 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
         )),
         Err(other) => Err(MpiError::Run(other)),
     }
-}
-
-/// The scratch folders of the runs under way, for [`remove_scratch`] to remove when a signal
-/// ends this program (its exit skips the folders' own clean-up).
-static SCRATCH: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
-
-/// One run's scratch folder, in `/dev/shm` (memory, where vader puts its segments by default)
-/// when there is one; removed on drop, or by [`remove_scratch`] on a signal.
-#[derive(Debug)]
-struct Scratch(tempfile::TempDir);
-
-impl Scratch {
-    fn new() -> std::io::Result<Scratch> {
-        let shm = Path::new("/dev/shm");
-        let base = if shm.is_dir() {
-            shm.to_path_buf()
-        } else {
-            std::env::temp_dir()
-        };
-        let dir = tempfile::Builder::new()
-            .prefix("lab-mpi-")
-            .tempdir_in(base)?;
-        scratch().push(dir.path().to_path_buf());
-        Ok(Scratch(dir))
-    }
-
-    fn path(&self) -> &Path {
-        self.0.path()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        scratch().retain(|p| p != self.0.path());
-    }
-}
-
-fn scratch() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
-    SCRATCH.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Removes the scratch folders of the runs under way: for [`crate::supervise`]'s signal
-/// handling, once every group is stopped, just before the program exits.
-pub(crate) fn remove_scratch() {
-    for dir in scratch().drain(..) {
-        let _ = std::fs::remove_dir_all(dir);
-    }
-}
-
-/// Kills every process whose environment says it belongs to the run in `dir` ([`RUN_ENV`]),
-/// and waits up to a few seconds for them to be gone.
-fn kill_marked(dir: &str) {
-    let mark = format!("{RUN_ENV}={dir}");
-    let marked = || -> Vec<i32> {
-        procfs::all()
-            .into_iter()
-            .filter(|p| p.is_running() && environ(p.pid).contains(&mark))
-            .map(|p| p.pid)
-            .collect()
-    };
-    let until = Instant::now() + crate::GRACE;
-    loop {
-        let left = marked();
-        if left.is_empty() || Instant::now() >= until {
-            return;
-        }
-        for pid in left {
-            let pid = nix::unistd::Pid::from_raw(pid);
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The environment of process `pid` (`/proc/<pid>/environ`), empty when we may not read it.
-fn environ(pid: i32) -> Vec<String> {
-    std::fs::read(format!("/proc/{pid}/environ"))
-        .map(|bytes| {
-            bytes
-                .split(|b| *b == 0)
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

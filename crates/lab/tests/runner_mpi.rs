@@ -4,18 +4,12 @@
 
 mod common;
 
-use common::lab;
-
-fn progress() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("progress.json");
-    (dir, path)
-}
+use common::{lab, progress_file};
 
 #[test]
 fn the_counter_runs_on_2_ranks_and_says_why_each_flag_is_set() {
     supervisor::mpi::require_mpirun();
-    let (_dir, progress) = progress();
+    let (_dir, progress) = progress_file();
     let ran = lab(
         &["mpi", "-n", "2", "counter", "--per-rank", "1000"],
         &progress,
@@ -49,7 +43,7 @@ fn the_counter_runs_on_2_ranks_and_says_why_each_flag_is_set() {
 #[test]
 fn a_rank_that_segfaults_fails_the_command_with_its_rank_and_signal() {
     supervisor::mpi::require_mpirun();
-    let (_dir, progress) = progress();
+    let (_dir, progress) = progress_file();
     let ran = lab(
         &[
             "mpi",

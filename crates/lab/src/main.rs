@@ -36,15 +36,21 @@ enum Cmd {
     Reset(lab::runner::ResetArgs),
     /// Build, serve or open the book.
     Book(lab::book::BookArgs),
+    /// Run a job on MPI ranks (OpenMPI): `cargo lab mpi -n 4 e3 --len 1000003`. Builds
+    /// `lab-mpi`, sets the mpirun flags this machine needs and says why, names the rank and the
+    /// cause when one fails (`--fault abort|segv|hang --fault-rank R` makes one).
+    Mpi(lab::mpi::MpiArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The commands that run a student's code stop it, and everything it started, on Ctrl-C,
+    // The commands that run a student's code (or MPI ranks) stop it, and everything it started, on Ctrl-C,
     // SIGTERM and SIGHUP (its tests run in their own process group, out of Ctrl-C's reach):
     // see `supervisor::supervise`.
-    if matches!(cli.command, Some(Cmd::Check(_) | Cmd::Watch(_)))
-        && let Err(err) = supervisor::supervise("cargo lab")
+    if matches!(
+        cli.command,
+        Some(Cmd::Check(_) | Cmd::Watch(_) | Cmd::Mpi(_))
+    ) && let Err(err) = supervisor::supervise("cargo lab")
     {
         eprintln!("error: cannot watch for Ctrl-C: {err:#}");
         return ExitCode::FAILURE;
@@ -59,6 +65,7 @@ fn main() -> ExitCode {
         Some(Cmd::Watch(args)) => lab::runner::watch(&args),
         Some(Cmd::Reset(args)) => lab::runner::reset(&args),
         Some(Cmd::Book(args)) => lab::book::run(&args),
+        Some(Cmd::Mpi(args)) => lab::mpi::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,9 +36,12 @@ enum Cmd {
     Reset(lab::runner::ResetArgs),
     /// Build, serve or open the book.
     Book(lab::book::BookArgs),
-    /// Run a job on MPI ranks (OpenMPI): `cargo lab mpi -n 4 e3 --len 1000003`. Builds
-    /// `lab-mpi`, sets the mpirun flags this machine needs and says why, names the rank and the
-    /// cause when one fails (`--fault abort|segv|hang --fault-rank R` makes one).
+    /// Run the counter, E1 or E3 on MPI ranks (OpenMPI), with the mpirun flags set for you.
+    ///
+    /// `cargo lab mpi -n 4 e3 --len 1000003`: builds `lab-mpi`, prints the mpirun command and
+    /// why each flag is set (root, more ranks than cores, the time limit, the transport), runs
+    /// it, and prints rank 0's result beside the same job in one process. A rank that fails is
+    /// named with its cause; `--fault abort|segv|hang --fault-rank R` makes one fail.
     Mpi(lab::mpi::MpiArgs),
 }
 

@@ -55,7 +55,10 @@ pub fn run(args: &MpiArgs) -> anyhow::Result<()> {
         );
     }
     let program = build()?;
-    check_args(&program, &args.job)?;
+    if let Some(help) = check_args(&program, &args.job)? {
+        print!("{help}");
+        return Ok(());
+    }
     let job = Launch {
         ranks: args.ranks,
         transport: if args.tcp {
@@ -104,9 +107,10 @@ fn build() -> anyhow::Result<PathBuf> {
     Ok(program)
 }
 
-/// Runs `lab-mpi JOB.. --check-args` once, outside MPI: a mistyped job or option is told once,
-/// by clap, instead of by every rank.
-fn check_args(program: &std::path::Path, job: &[String]) -> anyhow::Result<()> {
+/// Runs `lab-mpi --check-args JOB..` once, outside MPI: a mistyped job or option is told once,
+/// by clap, instead of by every rank. Returns what it printed when that was help (`e3 --help`):
+/// then there is nothing to run.
+fn check_args(program: &std::path::Path, job: &[String]) -> anyhow::Result<Option<String>> {
     let mut cmd = Command::new(program);
     cmd.arg("--check-args").args(job);
     let done = supervisor::run(&mut cmd, Duration::from_secs(30), Output::Capture)?;
@@ -115,7 +119,7 @@ fn check_args(program: &std::path::Path, job: &[String]) -> anyhow::Result<()> {
         let said = done.stderr.trim();
         bail!("{}", said.strip_prefix("error: ").unwrap_or(said));
     }
-    Ok(())
+    Ok((!done.stdout.is_empty()).then_some(done.stdout))
 }
 
 /// `output` without the ranks' "reached" lines, which only the launcher reads.

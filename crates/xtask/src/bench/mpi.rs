@@ -287,6 +287,12 @@ fn same_run_ratios(ms: &[Measurement], n: usize, bytes: usize) -> anyhow::Result
         .target("MPI shared-memory bandwidth within 2x of the lab's", 0.5)
         .limit("copy there and back, 1 thread", &bw("memcpy")?),
         ratio(
+            "mpi_shm_bw_vs_copy",
+            &format!("{mb} MB each way: MPI shared memory ÷ one thread copying there and back"),
+            &mpi_bw,
+            &bw("memcpy")?,
+        ),
+        ratio(
             "mpi_bw_tcp_vs_shm",
             "MPI bandwidth: shared memory ÷ TCP on loopback",
             &mpi_bw,

@@ -35,6 +35,7 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid, waitpid};
 use nix::unistd::{Pid, getpgrp, getpid};
 
+pub mod mpi;
 pub mod procfs;
 pub mod python;
 mod signals;

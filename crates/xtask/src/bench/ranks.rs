@@ -37,10 +37,12 @@ pub struct Line {
 
 /// `mpirun` is here, or an error that says how to install it (CI installs it: never a skip).
 pub fn require_mpirun() -> anyhow::Result<PathBuf> {
-    supervisor::mpi::mpirun().context(
-        "mpirun is not installed, so the MPI comparison cannot run: install OpenMPI with \
-         `bash .ci/install-tools` (Debian's openmpi-bin, libopenmpi-dev and libclang-dev)",
-    )
+    supervisor::mpi::mpirun().with_context(|| {
+        format!(
+            "mpirun is not installed, so the MPI comparison cannot run: install OpenMPI: {}",
+            supervisor::mpi::INSTALL
+        )
+    })
 }
 
 /// Builds `lab-mpi-bench` in release; returns its path.

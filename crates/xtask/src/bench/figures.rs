@@ -117,8 +117,7 @@ pub(super) fn empty(unit: &str) -> Chart {
     }
 }
 
-/// One bar of `series` from `m`'s median and range.
-pub(super) fn row(series: &str, label: &str, m: &Measurement) -> Row {
+fn row(series: &str, label: &str, m: &Measurement) -> Row {
     Row {
         series: series.into(),
         label: label.into(),

@@ -20,7 +20,7 @@
 use std::fmt::Write as _;
 
 use super::chart::{Chart, Row};
-use super::figures::{empty, push, row, set_limits};
+use super::figures::{empty, push, set_limits};
 use super::report::{Results, caption, num};
 use super::sampling::Measurement;
 
@@ -281,34 +281,23 @@ pub fn chart(ms: &[&Measurement]) -> Chart {
         let Some((m, size)) = find(pattern) else {
             continue;
         };
-        let r = match m.unit.as_str() {
+        let s = m.summary;
+        let (median, min, max) = match m.unit.as_str() {
             // A bandwidth becomes the time of its round trip, so its slowest run is the longest.
             "GB/s" => {
                 let t = |gbps: f64| ms_there_and_back(gbps, size);
-                let (median, min, max) = (t(m.summary.median), t(m.summary.max), t(m.summary.min));
-                Row {
-                    series: series.into(),
-                    label: label.into(),
-                    median,
-                    min,
-                    max,
-                }
+                (t(s.median), t(s.max), t(s.min))
             }
-            "µs" => {
-                let (median, min, max) = (
-                    m.summary.median / 1e3,
-                    m.summary.min / 1e3,
-                    m.summary.max / 1e3,
-                );
-                Row {
-                    series: series.into(),
-                    label: label.into(),
-                    median,
-                    min,
-                    max,
-                }
-            }
-            _ => row(series, label, m),
+            "µs" => (s.median / 1e3, s.min / 1e3, s.max / 1e3),
+            _ => (s.median, s.min, s.max),
+        };
+        let (series, label) = (series.into(), label.into());
+        let r = Row {
+            series,
+            label,
+            median,
+            min,
+            max,
         };
         push(&mut c.groups, &titles[group], r);
     }

@@ -5,22 +5,17 @@
 //! rank count, met or missed.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, ensure};
 use serde::Deserialize;
 use supervisor::mpi::{Launch, Transport};
-use supervisor::{Output, describe, tail};
 
 use super::mpi::GROUP;
 use super::sampling::{Measurement, Ratio, ratio};
 
 /// How long one `mpirun` of the bench program may take.
 const LAUNCH_LIMIT: Duration = Duration::from_secs(5 * 60);
-
-/// How long the release build of `distributed` may take (cold, rsmpi's bindings included).
-const BUILD_LIMIT: Duration = Duration::from_secs(15 * 60);
 
 /// What the bench program prints for one measurement: seconds per timed run, and how many
 /// round trips one run did; the counter job adds the totals it reduced and what they should be.
@@ -47,24 +42,8 @@ pub fn require_mpirun() -> anyhow::Result<PathBuf> {
 
 /// Builds `lab-mpi-bench` in release; returns its path.
 pub fn build() -> anyhow::Result<PathBuf> {
-    let root = lab::workspace_root();
-    let mut cmd = Command::new(supervisor::cargo());
-    cmd.current_dir(&root).args([
-        "build",
-        "--release",
-        "--quiet",
-        "-p",
-        "distributed",
-        "--bins",
-    ]);
-    let done = supervisor::run(&mut cmd, BUILD_LIMIT, Output::Capture)?;
-    ensure!(
-        done.status.success(),
-        "`{}` failed:\n{}",
-        describe(&cmd),
-        tail(&done.combined(), 40)
-    );
-    Ok(root.join("target/release/lab-mpi-bench"))
+    let release = super::extension::build_release(&["-p", "distributed", "--bins"])?;
+    Ok(release.join("lab-mpi-bench"))
 }
 
 /// Runs the bench program on `ranks` ranks over `transport`; returns the lines it printed.

@@ -11,10 +11,12 @@
 
 use std::time::Instant;
 
-use mpi::collective::SystemOperation;
 use mpi::datatype::{Partition, PartitionMut};
 use mpi::traits::*;
 use serde::Serialize;
+
+use crate::split::Split;
+use crate::{FaultAt, counter, e3};
 
 /// What to measure, and how often.
 #[derive(Debug, Clone, clap::Parser)]
@@ -105,11 +107,11 @@ pub fn run(world: &impl Communicator, args: &BenchArgs) -> Vec<String> {
     lines.push(Line::new(
         "e3",
         ranks,
-        e3(world, args.len, args.samples),
+        square_timed(world, args.len, args.samples),
         1.0,
     ));
     let per = args.increments / ranks as u64;
-    let (samples_s, totals) = counter(world, per, args.samples);
+    let (samples_s, totals) = count_timed(world, per, args.samples);
     lines.push(Line {
         totals,
         expected: Some(per * ranks as u64),
@@ -179,41 +181,24 @@ fn large_message(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64
     t
 }
 
-/// `n` elements over `ranks`, the first `n % ranks` one longer: counts and displacements.
-fn split(n: usize, ranks: usize) -> (Vec<mpi::Count>, Vec<mpi::Count>) {
-    let count = |r: usize| (n / ranks + usize::from(r < n % ranks)) as mpi::Count;
-    let counts: Vec<mpi::Count> = (0..ranks).map(count).collect();
-    let displs = counts
-        .iter()
-        .scan(0, |at, &c| {
-            let d = *at;
-            *at += c;
-            Some(d)
-        })
-        .collect();
-    (counts, displs)
-}
-
 // ANCHOR: e3
-/// E3 across every rank: rank 0 scatters `n` doubles (`Scatterv`), each rank squares its piece
-/// with the C kernel, rank 0 gathers the squares (`Gatherv`). Buffers are allocated and written
-/// before timing; rank 0 checks every square at the end.
-fn e3(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64> {
+/// E3 across every rank, as [`e3::square_on_ranks`] does it: rank 0 scatters `n` doubles
+/// (`Scatterv`), each rank squares its piece with the C kernel, rank 0 gathers the squares
+/// (`Gatherv`). Here every buffer is allocated and written before timing, so no run pays for
+/// faulting in fresh pages; rank 0 checks the squares against one process's at the end.
+fn square_timed(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64> {
     let (rank, ranks) = (world.rank(), world.size() as usize);
     let root = world.process_at_rank(0);
-    let (counts, displs) = split(n, ranks);
-    let mine = counts[rank as usize] as usize;
-    let input: Vec<f64> = if rank == 0 {
-        (0..n).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect()
-    } else {
-        Vec::new()
-    };
+    let split = Split::even(n, ranks).expect("each rank's part fits in a C int");
+    let (counts, displs) = (split.counts(), split.displs());
+    let mine = split.range(rank as usize).len();
+    let input = if rank == 0 { e3::input(n) } else { Vec::new() };
     let mut squares = vec![0.0f64; if rank == 0 { n } else { 0 }];
     let (mut piece, mut out) = (vec![0.0f64; mine], vec![0.0f64; mine]);
     let t = timed(world, samples, || {
         if rank == 0 {
             root.scatter_varcount_into_root(
-                &Partition::new(&input[..], &counts[..], &displs[..]),
+                &Partition::new(&input[..], counts, displs),
                 &mut piece[..],
             );
         } else {
@@ -221,43 +206,36 @@ fn e3(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64> {
         }
         ffi::square_array(&piece, &mut out).expect("the piece and its output have one length");
         if rank == 0 {
-            let mut all = PartitionMut::new(&mut squares[..], &counts[..], &displs[..]);
+            let mut all = PartitionMut::new(&mut squares[..], counts, displs);
             root.gather_varcount_into_root(&out[..], &mut all);
         } else {
             root.gather_varcount_into(&out[..]);
         }
     });
-    let wrong = input.iter().zip(&squares).position(|(x, s)| *s != x * x);
-    assert!(
-        wrong.is_none(),
-        "E3 on {ranks} ranks: element {wrong:?} is not its square"
+    let wrong = e3::mismatches(&squares, &e3::single_process(&input));
+    assert_eq!(
+        wrong, 0,
+        "E3 on {ranks} ranks: {wrong} squares differ from one process's"
     );
     t
 }
 // ANCHOR_END: e3
 
-/// The counter job: each rank does `per` increments on its own racy C global (its process's
-/// copy), and the counts are summed on rank 0 (`MPI_Reduce`). Returns the times, and each
-/// run's total (rank 0's; the others' are empty).
-fn counter(world: &impl Communicator, per: u64, samples: usize) -> (Vec<f64>, Vec<u64>) {
-    let root = world.process_at_rank(0);
-    let counter =
-        ffi::RacyCounter::take().expect("one thread per rank takes the racy counter once");
+/// The lab's counter job ([`counter::count`]: each rank counts on its own racy C global, the
+/// counts all-reduced), timed. Returns the times, and each timed run's total on rank 0 (the
+/// others return none).
+fn count_timed(world: &impl Communicator, per: u64, samples: usize) -> (Vec<f64>, Vec<u64>) {
+    let healthy = FaultAt {
+        fault: None,
+        rank: 0,
+    };
     let mut totals = Vec::new();
     let t = timed(world, samples, || {
-        counter.reset();
-        for _ in 0..per {
-            counter.increment();
-        }
-        let mine = counter.get();
-        if world.rank() == 0 {
-            let mut total = 0u64;
-            root.reduce_into_root(&mine, &mut total, SystemOperation::sum());
-            totals.push(total);
-        } else {
-            root.reduce_into(&mine, SystemOperation::sum());
-        }
+        totals.push(counter::count(world, per, healthy));
     });
+    if world.rank() != 0 {
+        totals.clear();
+    }
     let totals = totals.split_off(totals.len().min(1)); // not the untimed run's
     (t, totals)
 }

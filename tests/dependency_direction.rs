@@ -14,7 +14,7 @@ use cargo_metadata::{Metadata, MetadataCommand, Package};
 /// [`LESSONS`], so no lesson leans on another.
 const LAYERS: &[&[&str]] = &[
     &["ffi", "lesson-table", "supervisor"],
-    &["harness", "isolated", "lab-ext"],
+    &["harness", "isolated", "lab-ext", "distributed"],
     &["racy", "atomic", "sharded"],
     // The Rust-lock variant wraps the racy kernel's handle in a lock.
     &["mutex"],

@@ -42,7 +42,10 @@ pub fn sum_squares(part: std::ops::Range<usize>) -> Option<u64> {
 /// # Panics
 /// When `n` exceeds [`MAX_N`] (the total would overflow).
 pub fn sum_on_ranks<C: Communicator>(world: &C, n: u32, fault: FaultAt) -> Option<u64> {
-    assert!(n <= MAX_N, "E1 with n = {n}: the sum overflows a u64 past {MAX_N}");
+    assert!(
+        n <= MAX_N,
+        "E1 with n = {n}: the sum overflows a u64 past {MAX_N}"
+    );
     let ranks = usize::try_from(world.size()).expect("a positive rank count");
     let rank = rank_of(world);
     let split = Split::even(n as usize, ranks).expect("n <= MAX_N fits in a C int");
@@ -85,7 +88,11 @@ mod tests {
     #[test]
     fn the_single_process_sum_is_the_closed_form_and_past_max_n_is_none() {
         for n in [0, 1, 2, 46_341, 100_000] {
-            assert_eq!(single_process(n).map(u128::from), Some(closed_form(n)), "n = {n}");
+            assert_eq!(
+                single_process(n).map(u128::from),
+                Some(closed_form(n)),
+                "n = {n}"
+            );
         }
         assert_eq!(sum_squares(1..MAX_N as usize + 2), None);
     }

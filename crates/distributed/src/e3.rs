@@ -51,7 +51,11 @@ pub fn square_on_ranks<C: Communicator>(
     STEP.before(rank, fault);
     if rank == 0 {
         let input = input.expect("rank 0 holds the input");
-        assert_eq!(input.len(), len, "rank 0's input has the length every rank was told");
+        assert_eq!(
+            input.len(),
+            len,
+            "rank 0's input has the length every rank was told"
+        );
         let from = Partition::new(input, split.counts(), split.displs());
         root.scatter_varcount_into_root(&from, &mut part[..]);
     } else {
@@ -94,10 +98,9 @@ pub fn mismatches(got: &[f64], want: &[f64]) -> usize {
 /// one squared to the same bits.
 pub fn fingerprint(values: &[f64]) -> u64 {
     values.iter().fold(0xcbf2_9ce4_8422_2325, |hash, v| {
-        v.to_bits()
-            .to_le_bytes()
-            .iter()
-            .fold(hash, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+        v.to_bits().to_le_bytes().iter().fold(hash, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3)
+        })
     })
 }
 

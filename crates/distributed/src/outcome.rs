@@ -35,7 +35,11 @@ pub struct Outcome {
 impl Outcome {
     /// True when the ranks' answer is the one process's.
     pub fn exact(&self) -> bool {
-        self.got == self.expected && self.extra.iter().all(|(k, v)| *k != "mismatches" || v == "0")
+        self.got == self.expected
+            && self
+                .extra
+                .iter()
+                .all(|(k, v)| *k != "mismatches" || v == "0")
     }
 
     /// The sentence for the reader.
@@ -43,9 +47,15 @@ impl Outcome {
         let verdict = if self.exact() {
             "exact".to_string()
         } else {
-            format!("WRONG: {} on the ranks, {} in one process", self.got, self.expected)
+            format!(
+                "WRONG: {} on the ranks, {} in one process",
+                self.got, self.expected
+            )
         };
-        format!("{} on {} ranks: {}: {verdict}", self.job, self.ranks, self.what)
+        format!(
+            "{} on {} ranks: {}: {verdict}",
+            self.job, self.ranks, self.what
+        )
     }
 
     /// The `key=value` line.

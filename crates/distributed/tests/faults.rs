@@ -30,7 +30,10 @@ fn a_rank_that_aborts_is_named_with_sigabrt() {
         "{err}\n{}",
         err.output()
     );
-    assert!(err.to_string().starts_with("rank 2 was killed by SIGABRT"), "{err}");
+    assert!(
+        err.to_string().starts_with("rank 2 was killed by SIGABRT"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -54,7 +57,8 @@ fn a_rank_that_hangs_is_stopped_at_the_limit_and_named() {
         other => panic!("expected a time-out, got: {other}\n{}", other.output()),
     }
     assert!(
-        err.to_string().contains("rank 3 never reached the reduce of the sums"),
+        err.to_string()
+            .contains("rank 3 never reached the reduce of the sums"),
         "{err}"
     );
 }

@@ -10,6 +10,7 @@ pub mod busy;
 pub mod demo;
 pub mod demo_processes;
 pub mod examples;
+pub mod mpi;
 
 pub mod runner;
 pub mod surprises;
@@ -23,6 +24,13 @@ pub fn workspace_root() -> PathBuf {
         .join("../..")
         .canonicalize()
         .expect("the lab crate sits two levels below the workspace root")
+}
+
+/// The target directory cargo builds into: `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
 }
 
 /// Groups a number's digits in threes: `group_digits(1048576, ',')` is `"1,048,576"`.

@@ -36,15 +36,24 @@ enum Cmd {
     Reset(lab::runner::ResetArgs),
     /// Build, serve or open the book.
     Book(lab::book::BookArgs),
+    /// Run the counter, E1 or E3 on MPI ranks (OpenMPI), with the mpirun flags set for you.
+    ///
+    /// `cargo lab mpi -n 4 e3 --len 1000003`: builds `lab-mpi`, prints the mpirun command and
+    /// why each flag is set (root, more ranks than cores, the time limit, the transport), runs
+    /// it, and prints rank 0's result beside the same job in one process. A rank that fails is
+    /// named with its cause; `--fault abort|segv|hang --fault-rank R` makes one fail.
+    Mpi(lab::mpi::MpiArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    // The commands that run a student's code stop it, and everything it started, on Ctrl-C,
+    // The commands that run a student's code (or MPI ranks) stop it, and everything it started, on Ctrl-C,
     // SIGTERM and SIGHUP (its tests run in their own process group, out of Ctrl-C's reach):
     // see `supervisor::supervise`.
-    if matches!(cli.command, Some(Cmd::Check(_) | Cmd::Watch(_)))
-        && let Err(err) = supervisor::supervise("cargo lab")
+    if matches!(
+        cli.command,
+        Some(Cmd::Check(_) | Cmd::Watch(_) | Cmd::Mpi(_))
+    ) && let Err(err) = supervisor::supervise("cargo lab")
     {
         eprintln!("error: cannot watch for Ctrl-C: {err:#}");
         return ExitCode::FAILURE;
@@ -59,6 +68,7 @@ fn main() -> ExitCode {
         Some(Cmd::Watch(args)) => lab::runner::watch(&args),
         Some(Cmd::Reset(args)) => lab::runner::reset(&args),
         Some(Cmd::Book(args)) => lab::book::run(&args),
+        Some(Cmd::Mpi(args)) => lab::mpi::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

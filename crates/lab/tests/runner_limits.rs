@@ -9,13 +9,7 @@ mod common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{ONE_AT_A_TIME, lab};
-
-fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("progress.json");
-    (dir, path)
-}
+use common::{ONE_AT_A_TIME, lab, progress_file};
 
 #[test]
 fn a_deadlocking_answer_ends_with_a_timeout_message() {

@@ -7,13 +7,7 @@
 
 mod common;
 
-use common::{Ran, lab};
-
-fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("progress.json");
-    (dir, path)
-}
+use common::{Ran, lab, progress_file};
 
 /// The saved output whose path the report printed (`The whole output (N lines): <path>`).
 fn saved_output(ran: &Ran) -> String {

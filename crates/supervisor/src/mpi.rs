@@ -15,20 +15,21 @@
 //!   shutdown after a rank died);
 //! - the [`Transport`]'s `--mca` flags.
 //!
-//! [`launch`] also gives the run a scratch folder of its own (in `/dev/shm`) for OpenMPI's
-//! session files and shared-memory segments, removed when the run ends: OpenMPI leaves both
-//! behind when mpirun is killed. The ranks lead process groups of their own, so stopping
-//! mpirun's group cannot reach them; they carry the folder's path in their environment
-//! ([`RUN_ENV`]), and [`launch`] kills any that outlived mpirun by that mark.
+//! [`launch`] also gives the run a scratch folder of its own for OpenMPI's files, removed when
+//! the run ends, and kills any rank that outlived mpirun (`scratch.rs` says why both are
+//! needed).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::{Finished, Output, RunError, procfs};
+use crate::{Finished, Output, RunError};
 
 mod error;
+mod scratch;
 pub use error::{MpiError, reached};
+pub(crate) use scratch::remove_scratch;
+use scratch::{Scratch, kill_marked};
 
 /// How to install what the MPI parts of the lab need (Debian's OpenMPI, and libclang for the
 /// `mpi` crate's bindings).
@@ -178,7 +179,7 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
     if mpirun().is_none() {
         return Err(MpiError::NotInstalled);
     }
-    let scratch = scratch_dir().map_err(MpiError::Scratch)?;
+    let scratch = Scratch::new().map_err(MpiError::Scratch)?;
     let (mut cmd, _) = job.command(program, args);
     let dir = scratch.path().as_os_str();
     // OpenMPI's session folder and vader's segments, both in the folder removed below.
@@ -203,55 +204,6 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
         )),
         Err(other) => Err(MpiError::Run(other)),
     }
-}
-
-/// A fresh folder for one run, in `/dev/shm` (memory, where vader puts its segments by
-/// default) when there is one.
-fn scratch_dir() -> std::io::Result<tempfile::TempDir> {
-    let shm = Path::new("/dev/shm");
-    let base = if shm.is_dir() {
-        shm.to_path_buf()
-    } else {
-        std::env::temp_dir()
-    };
-    tempfile::Builder::new().prefix("lab-mpi-").tempdir_in(base)
-}
-
-/// Kills every process whose environment says it belongs to the run in `dir` ([`RUN_ENV`]),
-/// and waits up to a few seconds for them to be gone.
-fn kill_marked(dir: &str) {
-    let mark = format!("{RUN_ENV}={dir}");
-    let marked = || -> Vec<i32> {
-        procfs::all()
-            .into_iter()
-            .filter(|p| p.is_running() && environ(p.pid).contains(&mark))
-            .map(|p| p.pid)
-            .collect()
-    };
-    let until = Instant::now() + crate::GRACE;
-    loop {
-        let left = marked();
-        if left.is_empty() || Instant::now() >= until {
-            return;
-        }
-        for pid in left {
-            let pid = nix::unistd::Pid::from_raw(pid);
-            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL);
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The environment of process `pid` (`/proc/<pid>/environ`), empty when we may not read it.
-fn environ(pid: i32) -> Vec<String> {
-    std::fs::read(format!("/proc/{pid}/environ"))
-        .map(|bytes| {
-            bytes
-                .split(|b| *b == 0)
-                .map(|v| String::from_utf8_lossy(v).into_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -68,6 +68,7 @@ fn stop_all_and_exit(name: &str, signal: Signal) -> ! {
     if ADOPTS.load(Ordering::SeqCst) {
         kill_orphans(&BTreeSet::new(), true);
     }
+    crate::mpi::remove_scratch();
     eprintln!("\n{name}: stopped by {signal}, after ending every process it had started");
     std::process::exit(128 + signal as i32);
 }

@@ -2,9 +2,10 @@
 //! anything behind. Looked for, in `/proc` and `/dev/shm`:
 //!
 //! - a process running an executable of this workspace's target directory (a test binary in
-//!   `target/**/deps/`, a `lab-worker`, a `lab` or `xtask`), other than this one and its
-//!   ancestors (test-all itself);
-//! - a `/dev/shm/lab-shm-*` file (the shared memory of `isolated`).
+//!   `target/**/deps/`, a `lab-worker`, a `lab-mpi` rank, a `lab` or `xtask`), other than this
+//!   one and its ancestors (test-all itself), or an `mpirun` started on one;
+//! - a file or folder in `/dev/shm` named as in [`SHM_PREFIXES`]: the shared memory of
+//!   `isolated`, the MPI launcher's scratch folders, OpenMPI's own shared-memory segments.
 //!
 //! Only what started after the run began counts, so a developer's own `cargo lab demo`, running
 //! since before, is not a leftover: "the run" began when this step's parent (test-all) started.
@@ -28,6 +29,11 @@ pub struct LeftoversArgs {
     pub since_pid: Option<i32>,
 }
 
+/// What the lab's runs put in `/dev/shm`: `isolated`'s shared arrays, `supervisor::mpi`'s
+/// per-run scratch folders, and the segments OpenMPI's vader writes when a run bypasses the
+/// launcher's folder.
+pub const SHM_PREFIXES: &[&str] = &["lab-shm-", "lab-mpi-", "vader_segment."];
+
 /// Clock ticks per second of `/proc/<pid>/stat`'s start time: Linux's `USER_HZ`, 100 on every
 /// architecture the lab runs on.
 const TICKS_PER_SECOND: u64 = 100;
@@ -40,7 +46,7 @@ const SETTLE: Duration = Duration::from_secs(10);
 pub struct Leftovers {
     /// Processes: pid, executable.
     pub processes: Vec<(i32, PathBuf)>,
-    /// `lab-shm-*` files.
+    /// Files and folders in `/dev/shm` named as in [`SHM_PREFIXES`].
     pub files: Vec<PathBuf>,
 }
 
@@ -74,14 +80,18 @@ pub fn find(scope: &Scope) -> Leftovers {
         .filter(|p| !scope.spare.contains(&p.pid))
         .filter_map(|p| {
             let exe = p.exe()?;
-            exe.starts_with(&scope.target).then_some((p.pid, exe))
+            let ours = exe.starts_with(&scope.target) || runs_ours(&p, &scope.target);
+            ours.then_some((p.pid, exe))
         })
         .collect();
     let files = std::fs::read_dir(&scope.shm)
         .map(|entries| {
             entries
                 .flatten()
-                .filter(|e| e.file_name().to_string_lossy().starts_with("lab-shm-"))
+                .filter(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    SHM_PREFIXES.iter().any(|p| name.starts_with(p))
+                })
                 .filter(|e| {
                     e.metadata()
                         .and_then(|m| m.modified())
@@ -92,6 +102,14 @@ pub fn find(scope: &Scope) -> Leftovers {
         })
         .unwrap_or_default();
     Leftovers { processes, files }
+}
+
+/// An `mpirun` whose command line runs a program of the target directory (`lab-mpi`).
+fn runs_ours(p: &Stat, target: &std::path::Path) -> bool {
+    matches!(p.comm.as_str(), "mpirun" | "orterun" | "mpiexec")
+        && p.cmdline()
+            .iter()
+            .any(|a| std::path::Path::new(a).starts_with(target))
 }
 
 /// This process and its ancestors, up to init.
@@ -126,9 +144,7 @@ pub fn scope_of_this_run(since_pid: Option<i32>) -> anyhow::Result<Scope> {
     .context("the process the run started with is gone")?;
     // Rounded down to a whole second, as file times are compared with it.
     let since = boot_time()? + Duration::from_secs(start.start_ticks / TICKS_PER_SECOND);
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| lab::workspace_root().join("target"));
+    let target = lab::target_dir();
     Ok(Scope {
         target: target.canonicalize().unwrap_or(target),
         since_ticks: start.start_ticks,
@@ -156,8 +172,13 @@ pub fn run(args: &LeftoversArgs) -> anyhow::Result<()> {
     let left = settle(&scope);
     if left.is_empty() {
         println!(
-            "leftovers: none (no process from {}, no /dev/shm/lab-shm-* file)",
-            scope.target.display()
+            "leftovers: none (no process from {}, nothing in /dev/shm named {})",
+            scope.target.display(),
+            SHM_PREFIXES
+                .iter()
+                .map(|p| format!("{p}*"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         return Ok(());
     }
@@ -208,6 +229,8 @@ mod tests {
         let mut worker = sleeper(target.path());
         let file = shm.path().join("lab-shm-test");
         std::fs::write(&file, "").unwrap();
+        let scratch = shm.path().join("lab-mpi-x1y2");
+        std::fs::create_dir(&scratch).unwrap();
         std::fs::write(shm.path().join("someone-else"), "").unwrap();
         let me = procfs::stat(std::process::id() as i32).unwrap();
         let scope = scope(target.path(), shm.path(), me.start_ticks);
@@ -220,8 +243,11 @@ mod tests {
             [pid],
             "{left:?}"
         );
-        assert_eq!(left.files, std::slice::from_ref(&file));
+        let mut files = left.files.clone();
+        files.sort();
+        assert_eq!(files, [scratch.clone(), file.clone()]);
         std::fs::remove_file(&file).unwrap();
+        std::fs::remove_dir(&scratch).unwrap();
         assert!(settle(&scope).is_empty(), "gone once killed and removed");
     }
 

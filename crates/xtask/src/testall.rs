@@ -35,13 +35,13 @@ struct Step {
 const STEPS: &[Step] = &[
     Step {
         name: "tools",
-        why: "mdbook (pinned) and chromium for the book, gcc's sanitizer runtimes; skips what is present",
+        why: "mdbook (pinned) and chromium for the book, gcc's sanitizer runtimes, OpenMPI and libclang for the MPI crate; skips what is present",
         argv: &["bash", ".ci/install-tools"],
         limit: Duration::from_secs(15 * 60),
     },
     Step {
         name: "workspace-tests",
-        why: "unit, property, compile-fail, example, stress, fault and sanitizer tests",
+        why: "unit, property, compile-fail, example, stress, fault and sanitizer tests; the MPI jobs at 2 and 4 ranks",
         argv: &["cargo", "test", "--workspace", "--exclude-lessons"],
         limit: Duration::from_secs(20 * 60),
     },
@@ -83,7 +83,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "leftovers",
-        why: "nothing the run started is left: no process of target/, no /dev/shm/lab-shm-* file",
+        why: "nothing the run started is left: no process of target/ (nor its mpirun), nothing of the lab or OpenMPI in /dev/shm",
         argv: &["xtask", "leftovers"],
         limit: Duration::from_secs(60),
     },

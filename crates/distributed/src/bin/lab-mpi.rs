@@ -19,6 +19,10 @@ struct Cli {
     job: Job,
     #[command(flatten)]
     fault: FaultArgs,
+    /// Check the arguments and exit, without starting MPI (`cargo lab mpi` does, once, so a
+    /// mistyped argument is told once, not by every rank).
+    #[arg(long, hide = true)]
+    check_args: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,12 +61,25 @@ struct FaultArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.check_args {
+        return ExitCode::SUCCESS;
+    }
     let Some(universe) = mpi::initialize() else {
         eprintln!("lab-mpi: MPI was initialized already");
         return ExitCode::FAILURE;
     };
     let world = universe.world();
     let ranks = u32::try_from(world.size()).expect("a positive rank count");
+    if cli.fault.fault.is_some() && cli.fault.fault_rank >= ranks {
+        if world.rank() == 0 {
+            eprintln!(
+                "lab-mpi: --fault-rank {} names no rank: the ranks are 0 to {}",
+                cli.fault.fault_rank,
+                ranks - 1
+            );
+        }
+        return ExitCode::from(2);
+    }
     let fault = FaultAt {
         fault: cli.fault.fault,
         rank: cli.fault.fault_rank,

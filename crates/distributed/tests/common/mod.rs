@@ -1,6 +1,11 @@
 //! What the MPI tests share: running `lab-mpi` through the lab's launcher, one job at a time,
 //! and proving afterwards that nothing of it is left.
 
+#![allow(
+    dead_code,
+    reason = "each test binary that includes this module uses a part of it"
+)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -58,8 +63,7 @@ pub fn exact(ranks: u32, transport: Transport, args: &[&str]) -> BTreeMap<String
 /// launcher is left in `/dev/shm`.
 pub fn assert_nothing_left() {
     let ours = |p: &supervisor::procfs::Stat| {
-        p.exe().is_some_and(|e| e == Path::new(LAB_MPI))
-            || p.cmdline().iter().any(|a| a == LAB_MPI)
+        p.exe().is_some_and(|e| e == Path::new(LAB_MPI)) || p.cmdline().iter().any(|a| a == LAB_MPI)
     };
     let left: Vec<String> = supervisor::procfs::all()
         .into_iter()

@@ -33,6 +33,13 @@ impl Ran {
     }
 }
 
+/// A fresh progress file (in a folder removed on drop), so a test never touches the real one.
+pub fn progress_file() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("progress.json");
+    (dir, path)
+}
+
 /// Runs `lab <args>` with `progress` as its progress file, and waits for it.
 pub fn lab(args: &[&str], progress: &std::path::Path) -> Ran {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());

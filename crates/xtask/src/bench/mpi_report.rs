@@ -207,6 +207,9 @@ pub fn model_table(r: &Results) -> String {
         table.render(),
         even.render()
     );
+    for n in r.notes.iter().filter(|n| n.group == super::mpi::GROUP) {
+        let _ = writeln!(s, "\n_Note: {}._", n.text);
+    }
     let _ = writeln!(s, "\n_{}_", caption(r));
     s
 }

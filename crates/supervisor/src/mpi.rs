@@ -186,7 +186,8 @@ pub fn launch(job: &Launch, program: &Path, args: &[String]) -> Result<Finished,
     cmd.env("OMPI_MCA_orte_tmpdir_base", dir)
         .env("OMPI_MCA_btl_vader_backing_directory", dir)
         .env(RUN_ENV, dir);
-    let ran = crate::run(&mut cmd, job.limit + MARGIN, Output::Capture);
+    let limit = Duration::from_secs(job.timeout_secs()) + MARGIN;
+    let ran = crate::run(&mut cmd, limit, Output::Capture);
     kill_marked(&scratch.path().to_string_lossy());
     match ran {
         Ok(done) if done.status.success() => Ok(done),

@@ -27,6 +27,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bench;
 pub mod counter;
 pub mod e1;
 pub mod e3;

@@ -6,7 +6,8 @@
 //!
 //! - `results.json`: the machine (CPU, cores, kernel, rustc, date) and every measurement;
 //! - one Markdown table per comparison (`calls.md`, `counters.md`, `arrays.md`,
-//!   `processes.md`, `python.md`), `targets.md`, and `results.md` with all of them;
+//!   `processes.md`, `python.md`, `mpi.md`), the MPI model on paper (`mpi_model.md`),
+//!   `targets.md`, and `results.md` with all of them;
 //! - one SVG figure per comparison, captioned with the machine and the date.
 //!
 //! Full mode writes into `mdbook/src/figures/`, which the book includes (so no number in the
@@ -25,9 +26,12 @@ pub mod extension;
 pub mod figures;
 pub mod freethreaded;
 pub mod machine;
+pub mod mpi;
+pub mod mpi_report;
 pub mod pipe;
 pub mod processes;
 pub mod python;
+pub mod ranks;
 pub mod report;
 pub mod sampling;
 pub mod verify;
@@ -53,7 +57,8 @@ pub struct BenchArgs {
     /// --quick).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// Run only these comparisons (repeatable: calls, counters, arrays, processes, python);
+    /// Run only these comparisons (repeatable: calls, counters, arrays, processes, python,
+    /// mpi);
     /// results then go to target/bench-only/ unless --out says otherwise.
     #[arg(long)]
     pub only: Vec<String>,
@@ -87,6 +92,14 @@ pub struct Sizes {
     pub process_increments: u64,
     /// Timed runs of the process comparisons.
     pub process_samples: usize,
+    /// Doubles of E3 in the MPI comparison (threads, the lab's pool, MPI ranks side by side).
+    pub mpi_len: usize,
+    /// Doubles of its one large message each way (the bandwidth rows).
+    pub mpi_message: usize,
+    /// Small round trips per timed run of its latency rows.
+    pub mpi_round_trips: usize,
+    /// Timed runs of each of its measurements.
+    pub mpi_samples: usize,
     /// The Python script's configuration (see `crates/xtask/python/ctypes_bench.py`).
     pub python: serde_json::Value,
     /// How long the Python side may take before it is stopped.
@@ -107,6 +120,10 @@ impl Sizes {
             process_bytes: 8 << 20,
             process_increments: 1 << 25,
             process_samples: 7,
+            mpi_len: 10_000_000,
+            mpi_message: 10_000_000,
+            mpi_round_trips: 2_000,
+            mpi_samples: 7,
             python: serde_json::json!({
                 "calls": 200_000, "call_samples": 15,
                 "e1_scalars": 1_000_000, "pool_samples": 7,
@@ -133,6 +150,10 @@ impl Sizes {
             process_bytes: 1 << 20,
             process_increments: 1 << 20,
             process_samples: 3,
+            mpi_len: 1_000_000,
+            mpi_message: 1_000_000,
+            mpi_round_trips: 200,
+            mpi_samples: 3,
             python: serde_json::json!({
                 "calls": 100_000, "call_samples": 3,
                 "e1_scalars": 100_000, "pool_samples": 2,
@@ -337,6 +358,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         results.python = Some(run.version);
     }
 
+    if !selected(mpi::GROUP) {
+        results.skipped.push(not_selected(mpi::GROUP));
+    } else {
+        // CI installs OpenMPI: a missing mpirun, a failed build or a failed launch is an error.
+        let (ms, ratios) =
+            mpi::run(&sizes, &mut tick).context("threads, the pool and MPI ranks")?;
+        results.measurements.extend(ms);
+        results.ratios.extend(ratios);
+    }
+
     if !selected(calls::GROUP) {
         results.skipped.push(not_selected(calls::GROUP));
     }
@@ -388,7 +419,7 @@ fn note(bar: &ProgressBar, text: String) {
 }
 
 /// Progress steps (an estimate for the bar; it only sets the bar's length).
-const STEPS: u64 = 16;
+const STEPS: u64 = 23;
 
 #[cfg(test)]
 mod tests {
@@ -411,5 +442,6 @@ mod tests {
         assert!(q.arrays.iter().map(|a| a.0).max() < f.arrays.iter().map(|a| a.0).max());
         assert!(q.counter_increments < f.counter_increments);
         assert!(q.python_limit < f.python_limit);
+        assert!(q.mpi_len < f.mpi_len && q.mpi_message < f.mpi_message);
     }
 }

@@ -87,7 +87,10 @@ pub fn colour(series: &str) -> RGBColor {
         "fresh, huge pages, after a pause" => RGBColor(197, 176, 213),
         "raw pipe" => RGBColor(120, 120, 120),
         "memcpy, 1 MiB pieces" => RGBColor(90, 90, 90),
-        "processes" => RGBColor(166, 118, 29),
+        "processes" | "lab pool, pipes" => RGBColor(166, 118, 29),
+        "lab pool, shared memory" => RGBColor(230, 171, 2),
+        "MPI, shared memory" => RGBColor(27, 158, 119),
+        "MPI, TCP loopback" => RGBColor(117, 112, 179),
         "Python" => RGBColor(55, 118, 171),
         "Rust extension" => RGBColor(0, 128, 128),
         "Rust inline" => RGBColor(158, 202, 225),
@@ -426,7 +429,14 @@ mod tests {
             "fresh, huge pages, after a pause",
         ];
         let processes = ["processes", "threads", "raw pipe"];
-        for series in [&arrays[..], &processes[..]] {
+        let mpi = [
+            "threads",
+            "lab pool, pipes",
+            "lab pool, shared memory",
+            "MPI, shared memory",
+            "MPI, TCP loopback",
+        ];
+        for series in [&arrays[..], &processes[..], &mpi[..]] {
             for (i, a) in series.iter().enumerate() {
                 for b in &series[i + 1..] {
                     assert_ne!(colour(a), colour(b), "{a} and {b}");

@@ -21,6 +21,11 @@ pub const TARGETS: &[(&str, &str)] = &[
     ("python", "py_ext_detached_long_speedup"),
     ("python", "py_e3_pool_vs_ext_"),
     ("python", "py_e3_ext_vs_rust_"),
+    ("mpi", "mpi_shm_bw_vs_lab_shm"),
+    ("mpi", "mpi_counter_exact_2_shm"),
+    ("mpi", "mpi_counter_exact_2_tcp"),
+    ("mpi", "mpi_counter_exact_4_shm"),
+    ("mpi", "mpi_counter_exact_4_tcp"),
 ];
 
 /// The targets of [`TARGETS`] this run should have reported and did not (with a finite value
@@ -62,6 +67,24 @@ pub const MEASURED: &[(&str, &str)] = &[
     ("python", "py_e1_ext_held"),
     ("python", "py_e1_ext_detached"),
     ("python", "rust_e1_one_thread"),
+    ("mpi", "mpi_latency_lab_pipe"),
+    ("mpi", "mpi_latency_lab_shm"),
+    ("mpi", "mpi_latency_shm"),
+    ("mpi", "mpi_latency_tcp"),
+    ("mpi", "mpi_bw_lab_pipe_"),
+    ("mpi", "mpi_bw_tcp_"),
+    ("mpi", "mpi_e3_one_core_"),
+    ("mpi", "mpi_e3_threads_"),
+    ("mpi", "mpi_e3_pipes_"),
+    ("mpi", "mpi_e3_shm_"),
+    ("mpi", "mpi_e3_ranks2_shm_"),
+    ("mpi", "mpi_e3_ranks2_tcp_"),
+    ("mpi", "mpi_e3_ranks4_shm_"),
+    ("mpi", "mpi_e3_ranks4_tcp_"),
+    ("mpi", "mpi_count_threads"),
+    ("mpi", "mpi_count_pool"),
+    ("mpi", "mpi_count_ranks2_shm"),
+    ("mpi", "mpi_count_ranks4_tcp"),
 ];
 
 /// The measurements of [`MEASURED`] this run lacks (skipped groups do not count).

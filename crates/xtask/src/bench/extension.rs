@@ -13,7 +13,7 @@
 //!   (`py_e3_ext_vs_rust_{n}`, at most 1.15x)?
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -26,15 +26,18 @@ use super::sampling::{Measurement, Ratio, ratio};
 /// The script, from the workspace root.
 pub const SCRIPT: &str = "crates/xtask/python/ext_bench.py";
 
-/// How long the release build of `lab-ext` may take (cold, on 2 shared cores: a few minutes).
+/// How long a release build the bench starts may take (cold, on 2 shared cores: a few minutes).
 const BUILD_LIMIT: Duration = Duration::from_secs(15 * 60);
 
-/// Builds `lab-ext` in release and stages it as `scratch/lab_ext.so`.
-pub fn build_and_stage(scratch: &Path) -> anyhow::Result<()> {
+/// `cargo build --release --quiet <what>` in the workspace, under [`BUILD_LIMIT`], its output's
+/// tail in the error when it fails (the bench builds `lab-ext`, and `distributed` for the `mpi`
+/// group, this way); returns `target/release`.
+pub fn build_release(what: &[&str]) -> anyhow::Result<PathBuf> {
     let root = lab::workspace_root();
     let mut cmd = Command::new(supervisor::cargo());
     cmd.current_dir(&root)
-        .args(["build", "--release", "--quiet", "-p", "lab-ext"]);
+        .args(["build", "--release", "--quiet"])
+        .args(what);
     let done = supervisor::run(&mut cmd, BUILD_LIMIT, Output::Capture)?;
     ensure!(
         done.status.success(),
@@ -42,13 +45,14 @@ pub fn build_and_stage(scratch: &Path) -> anyhow::Result<()> {
         describe(&cmd),
         tail(&done.combined(), 40)
     );
+    Ok(root.join("target/release"))
+}
+
+/// Builds `lab-ext` in release and stages it as `scratch/lab_ext.so`.
+pub fn build_and_stage(scratch: &Path) -> anyhow::Result<()> {
+    let release = build_release(&["-p", "lab-ext"])?;
     std::fs::create_dir_all(scratch)?;
-    supervisor::python::stage_extension(
-        &root.join("target/release"),
-        "lab_ext",
-        "lab_ext",
-        scratch,
-    )?;
+    supervisor::python::stage_extension(&release, "lab_ext", "lab_ext", scratch)?;
     Ok(())
 }
 

@@ -48,6 +48,11 @@ pub const FIGURES: &[(&str, &str, &str)] = &[
         "python",
         "Python: ctypes and the Rust extension, ratios",
     ),
+    (
+        "mpi.svg",
+        "mpi",
+        "Threads, the lab's pool and MPI ranks: ms",
+    ),
 ];
 
 /// Draws every figure into `dir`; returns the files.
@@ -73,6 +78,7 @@ pub fn write_figures(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
             "counters_lost.svg" => lost(&ms),
             "arrays.svg" => arrays(&ms),
             "processes.svg" => processes(&ms),
+            "mpi.svg" => super::mpi_report::chart(&ms),
             _ => python(
                 &r.ratios
                     .iter()
@@ -99,7 +105,8 @@ pub fn write_figures(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn empty(unit: &str) -> Chart {
+/// A chart with no groups yet, on `unit`.
+pub(super) fn empty(unit: &str) -> Chart {
     Chart {
         title: String::new(),
         unit: unit.into(),
@@ -121,7 +128,7 @@ fn row(series: &str, label: &str, m: &Measurement) -> Row {
 }
 
 /// Adds `r` to the group titled `title`, opening it when it is new.
-fn push(groups: &mut Vec<Group>, title: &str, r: Row) {
+pub(super) fn push(groups: &mut Vec<Group>, title: &str, r: Row) {
     match groups.iter_mut().find(|g| g.title == title) {
         Some(g) => g.rows.push(r),
         None => groups.push(Group {
@@ -228,7 +235,7 @@ fn arrays(ms: &[&Measurement]) -> Chart {
 }
 
 /// Draws each group's physical limit (`what`: memcpy, a raw pipe) as its limit line.
-fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>, what: &str) {
+pub(super) fn set_limits(groups: &mut [Group], limits: Vec<(String, f64)>, what: &str) {
     for (title, v) in limits {
         if let Some(g) = groups.iter_mut().find(|g| g.title == title) {
             g.limit = Some((v, what.into()));

@@ -104,6 +104,69 @@ fn round_trips(worker: &std::path::Path, plan: Plan) -> anyhow::Result<(Vec<Vec<
     })
 }
 
+/// E3 on `input` four ways, round-robin, with as many chunks as `pool` has workers: the
+/// 2-thread memcpy ceiling and rayon over C on `threads` (pinned), the pool copying through
+/// pipes, and the pool squaring in shared memory. Returns the runs of each, in that order. The
+/// `mpi` group times the same four at its own size.
+pub fn square_paths(
+    pool: &mut Pool,
+    threads: &rayon::ThreadPool,
+    input: &[f64],
+    plan: Plan,
+) -> anyhow::Result<[Vec<Duration>; 4]> {
+    let (w, elems) = (pool.worker_pids().len(), input.len());
+    // ANCHOR: pipe_vs_shm
+    let mut dst = vec![0.0f64; elems]; // touched before timing
+    let mut shared = TempSharedF64s::from_slice(input).context("creating the shared array")?;
+    let t = sample_each(plan, 4, |variant| match variant {
+        0 => time(|| memcpy_halves(threads, input, &mut dst)),
+        1 => time(|| rayon_square(threads, input, &mut dst)),
+        2 => time(|| {
+            let r = pool.square_pipe(input, w).expect("the pool answers");
+            assert_eq!(r.len(), elems, "the pipe version returned a wrong length");
+        }),
+        _ => {
+            // Refill (untimed), so every run squares the same values.
+            shared.as_mut_slice().copy_from_slice(input);
+            time(|| pool.square_shm(&mut shared, w).expect("the pool answers"))
+        }
+    });
+    // ANCHOR_END: pipe_vs_shm
+    anyhow::ensure!(
+        shared.as_slice()[elems - 1] == input[elems - 1] * input[elems - 1],
+        "the shared-memory version squared wrongly"
+    );
+    t.try_into()
+        .map_err(|_| anyhow::anyhow!("expected four variants"))
+}
+
+/// The counter job, `total` increments, on as many threads as `pool` has workers (each its own
+/// counter, spawned per run) and on the pool's processes, round-robin; each run checked exact.
+/// Returns the runs of each.
+pub fn count_paths(pool: &mut Pool, total: u64, plan: Plan) -> [Vec<Duration>; 2] {
+    let w = pool.worker_pids().len();
+    let per = total / w as u64;
+    // ANCHOR: threads_vs_processes
+    let t = sample_each(plan, 2, |variant| match variant {
+        0 => time(|| {
+            assert_eq!(
+                count_on_threads(w, per),
+                per * w as u64,
+                "threads miscounted"
+            )
+        }),
+        _ => time(|| {
+            let got = pool.count(&vec![per; w]).expect("the pool answers");
+            assert_eq!(got, per * w as u64, "processes miscounted");
+        }),
+    });
+    // ANCHOR_END: threads_vs_processes
+    let [on_threads, on_processes]: [Vec<Duration>; 2] = t
+        .try_into()
+        .expect("sample_each returns one list per variant");
+    [on_threads, on_processes]
+}
+
 /// Runs every process comparison with `THREADS` workers (one per core).
 pub fn run(
     sizes: &Sizes,
@@ -282,34 +345,11 @@ pub fn run(
     ));
     out.extend([per_item, batched, in_process]);
 
-    // ANCHOR: pipe_vs_shm
     tick("processes: pipes against shared memory");
     let elems = sizes.process_bytes / 8;
     let input: Vec<f64> = (0..elems).map(|i| 0.5 + (i % 1000) as f64 * 1e-4).collect();
     let threads = pinned_pool(w)?;
-    let mut dst = vec![0.0f64; elems]; // touched before timing
-    let mut shared = TempSharedF64s::from_slice(&input).context("creating the shared array")?;
-    let t = sample_each(plan, 4, |variant| match variant {
-        0 => time(|| memcpy_halves(&threads, &input, &mut dst)),
-        1 => time(|| rayon_square(&threads, &input, &mut dst)),
-        2 => time(|| {
-            let r = pool.square_pipe(&input, w).expect("the pool answers");
-            assert_eq!(r.len(), elems, "the pipe version returned a wrong length");
-        }),
-        _ => {
-            // Refill (untimed), so every run squares the same values.
-            shared.as_mut_slice().copy_from_slice(&input);
-            time(|| pool.square_shm(&mut shared, w).expect("the pool answers"))
-        }
-    });
-    // ANCHOR_END: pipe_vs_shm
-    let [memcpy, rayon, pipe, shm]: [Vec<std::time::Duration>; 4] = t
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("expected four variants"))?;
-    anyhow::ensure!(
-        shared.as_slice()[elems - 1] == input[elems - 1] * input[elems - 1],
-        "the shared-memory version squared wrongly"
-    );
+    let [memcpy, rayon, pipe, shm] = square_paths(&mut pool, &threads, &input, plan)?;
     let mb = sizes.process_bytes >> 20;
     let memcpy = ms(
         "proc_memcpy",
@@ -355,27 +395,9 @@ pub fn run(
     ));
     out.extend([memcpy, rayon, pipe, shm]);
 
-    // ANCHOR: threads_vs_processes
     tick("processes: threads against processes");
     let total = sizes.process_increments;
-    let per = total / w as u64;
-    let t = sample_each(plan, 2, |variant| match variant {
-        0 => time(|| {
-            assert_eq!(
-                count_on_threads(w, per),
-                per * w as u64,
-                "threads miscounted"
-            )
-        }),
-        _ => time(|| {
-            let got = pool.count(&vec![per; w]).expect("the pool answers");
-            assert_eq!(got, per * w as u64, "processes miscounted");
-        }),
-    });
-    // ANCHOR_END: threads_vs_processes
-    let [on_threads, on_processes]: [Vec<std::time::Duration>; 2] = t
-        .try_into()
-        .map_err(|_| anyhow::anyhow!("expected two variants"))?;
+    let [on_threads, on_processes] = count_paths(&mut pool, total, plan);
     drop(pool);
     let label_t = super::count_label(total as usize);
     let on_threads = ms(

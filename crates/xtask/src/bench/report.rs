@@ -62,6 +62,10 @@ pub const GROUPS: &[(&str, &str)] = &[
         "python",
         "Python with ctypes and a Rust extension against Rust, on the same C",
     ),
+    (
+        "mpi",
+        "Threads, the lab's pool and MPI ranks: the same jobs, and what talking costs",
+    ),
 ];
 
 /// Between a range's ends: an en dash between no-break spaces, so that "596 – 653" in a table
@@ -252,6 +256,7 @@ pub fn write_markdown(r: &Results, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     for (group, _) in GROUPS {
         put(&format!("{group}.md"), group_table(r, group))?;
     }
+    put("mpi_model.md", super::mpi_report::model_table(r))?;
     put("targets.md", targets_table(r))?;
     put("results.md", full_report(r))?;
     Ok(files)

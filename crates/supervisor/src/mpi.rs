@@ -62,8 +62,14 @@ pub fn require_mpirun() -> PathBuf {
 /// How the ranks talk to each other (OpenMPI's byte transfer layers, `btl`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Transport {
-    /// `vader`: shared memory between processes of one machine.
+    /// `vader`: shared memory between processes of one machine, as OpenMPI sets it up: a large
+    /// message goes in one copy made by the kernel (CMA, `process_vm_readv`).
     SharedMemory,
+    /// `vader` with its single-copy mechanism off: a large message is copied into the shared
+    /// segment by the sender and out of it by the receiver, in pipelined pieces, with no
+    /// system call. Two copies, yet the faster of the two on the reference machine (the
+    /// benchmark's `mpi` group measures both in one run).
+    SharedMemoryCopied,
     /// TCP over the loopback interface: the stand-in for a network.
     Tcp,
 }
@@ -73,6 +79,14 @@ impl Transport {
     pub fn flags(self) -> &'static [&'static str] {
         match self {
             Transport::SharedMemory => &["--mca", "btl", "self,vader"],
+            Transport::SharedMemoryCopied => &[
+                "--mca",
+                "btl",
+                "self,vader",
+                "--mca",
+                "btl_vader_single_copy_mechanism",
+                "none",
+            ],
             Transport::Tcp => &[
                 "--mca",
                 "btl",
@@ -87,6 +101,10 @@ impl Transport {
     fn why(self) -> &'static str {
         match self {
             Transport::SharedMemory => "the ranks talk through shared memory (OpenMPI's vader)",
+            Transport::SharedMemoryCopied => {
+                "the ranks talk through shared memory (OpenMPI's vader), copying large messages \
+                 through the shared segment instead of the kernel's single copy (CMA)"
+            }
             Transport::Tcp => {
                 "the ranks talk through TCP over loopback, the stand-in for a network"
             }
@@ -266,6 +284,26 @@ mod tests {
         );
         assert!(
             why[3].starts_with("--mca btl tcp,self --mca btl_tcp_if_include lo: "),
+            "{why:?}"
+        );
+    }
+
+    #[test]
+    fn copied_shared_memory_turns_the_kernels_single_copy_off_and_says_so() {
+        let user = Host {
+            root: false,
+            cores: 2,
+        };
+        let (cmd, why) =
+            job(2, Transport::SharedMemoryCopied).command_on(user, Path::new("/bin/prog"), &[]);
+        let args = args_of(&cmd).join(" ");
+        assert!(
+            args.contains("--mca btl self,vader --mca btl_vader_single_copy_mechanism none"),
+            "{args}"
+        );
+        assert!(
+            why.iter()
+                .any(|w| w.contains("instead of the kernel's single copy (CMA)")),
             "{why:?}"
         );
     }

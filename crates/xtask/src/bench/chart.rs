@@ -90,6 +90,7 @@ pub fn colour(series: &str) -> RGBColor {
         "processes" | "lab pool, pipes" => RGBColor(166, 118, 29),
         "lab pool, shared memory" => RGBColor(230, 171, 2),
         "MPI, shared memory" => RGBColor(27, 158, 119),
+        "MPI, shared memory, copied" => RGBColor(102, 166, 30),
         "MPI, TCP loopback" => RGBColor(117, 112, 179),
         "Python" => RGBColor(55, 118, 171),
         "Rust extension" => RGBColor(0, 128, 128),
@@ -434,6 +435,7 @@ mod tests {
             "lab pool, pipes",
             "lab pool, shared memory",
             "MPI, shared memory",
+            "MPI, shared memory, copied",
             "MPI, TCP loopback",
         ];
         for series in [&arrays[..], &processes[..], &mpi[..]] {

@@ -220,15 +220,34 @@ const BARS: &[(&str, usize, &str, &str)] = &[
     ("mpi_latency_lab_pipe", 0, PIPES, "pool, Count(1) task"),
     ("mpi_latency_lab_shm", 0, LAB_SHM, "pool, 1-element task"),
     ("mpi_latency_shm", 0, MPI_SHM, "MPI, 8 bytes, shm"),
+    (
+        "mpi_latency_shm_copied",
+        0,
+        MPI_COPIED,
+        "MPI, 8 bytes, shm copied",
+    ),
     ("mpi_latency_tcp", 0, TCP, "MPI, 8 bytes, TCP"),
     ("mpi_bw_lab_pipe_", 1, PIPES, "pool, pipes"),
     ("mpi_bw_lab_shm_", 1, LAB_SHM, "pool, squared in place"),
-    ("mpi_bw_shm_", 1, MPI_SHM, "MPI, shm"),
+    ("mpi_bw_shm_", 1, MPI_SHM, "MPI, shm (CMA)"),
+    ("mpi_bw_shm_copied_", 1, MPI_COPIED, "MPI, shm copied"),
     ("mpi_bw_tcp_", 1, TCP, "MPI, TCP"),
     ("mpi_count_threads", 2, THREADS, "2 threads"),
     ("mpi_count_pool", 2, PIPES, "2 processes"),
     ("mpi_count_ranks2_shm", 2, MPI_SHM, "2 ranks, shm"),
     ("mpi_count_ranks4_shm", 2, MPI_SHM, "4 ranks, shm"),
+    (
+        "mpi_count_ranks2_shm_copied",
+        2,
+        MPI_COPIED,
+        "2 ranks, shm copied",
+    ),
+    (
+        "mpi_count_ranks4_shm_copied",
+        2,
+        MPI_COPIED,
+        "4 ranks, shm copied",
+    ),
     ("mpi_count_ranks2_tcp", 2, TCP, "2 ranks, TCP"),
     ("mpi_count_ranks4_tcp", 2, TCP, "4 ranks, TCP"),
     ("mpi_e3_one_core_", 3, THREADS, "1 thread, one call"),
@@ -237,6 +256,18 @@ const BARS: &[(&str, usize, &str, &str)] = &[
     ("mpi_e3_shm_", 3, LAB_SHM, "2 processes, shm"),
     ("mpi_e3_ranks2_shm_", 3, MPI_SHM, "2 ranks, shm"),
     ("mpi_e3_ranks4_shm_", 3, MPI_SHM, "4 ranks, shm"),
+    (
+        "mpi_e3_ranks2_shm_copied_",
+        3,
+        MPI_COPIED,
+        "2 ranks, shm copied",
+    ),
+    (
+        "mpi_e3_ranks4_shm_copied_",
+        3,
+        MPI_COPIED,
+        "4 ranks, shm copied",
+    ),
     ("mpi_e3_ranks2_tcp_", 3, TCP, "2 ranks, TCP"),
     ("mpi_e3_ranks4_tcp_", 3, TCP, "4 ranks, TCP"),
 ];
@@ -246,6 +277,7 @@ const THREADS: &str = "threads";
 const PIPES: &str = "lab pool, pipes";
 const LAB_SHM: &str = "lab pool, shared memory";
 const MPI_SHM: &str = "MPI, shared memory";
+const MPI_COPIED: &str = "MPI, shared memory, copied";
 const TCP: &str = "MPI, TCP loopback";
 
 /// Whether `id` is the one `pattern` names (with its size, for a pattern ending in `_`); the

@@ -12,6 +12,13 @@
 //! mpirun starts each rank in a process group of its own, so stopping mpirun's group does not
 //! reach them: a rank can outlive a killed mpirun. The folder's path, in every rank's
 //! environment as [`RUN_ENV`](super::RUN_ENV), is how [`kill_marked`] finds them.
+//!
+//! What no code in the launcher can catch is SIGKILL of the launcher itself: its mpirun then
+//! runs on until its own `--timeout`, and the folder stays. So a folder's name says whose it is
+//! (`lab-mpi-<pid>.<start ticks>-…`, the launcher's pid and when that process started, so a
+//! reused pid is not mistaken for it), and every new run first ends the runs whose launcher is
+//! gone: it kills the processes that carry their mark and removes their folders
+//! ([`sweep_abandoned`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -37,8 +44,9 @@ impl Scratch {
         } else {
             std::env::temp_dir()
         };
+        sweep_abandoned(&base);
         let dir = tempfile::Builder::new()
-            .prefix("lab-mpi-")
+            .prefix(&format!("{PREFIX}{}-", owner_of(std::process::id() as i32)))
             .tempdir_in(base)?;
         scratch().push(dir.path().to_path_buf());
         Ok(Scratch(dir))
@@ -52,6 +60,46 @@ impl Scratch {
 impl Drop for Scratch {
     fn drop(&mut self) {
         scratch().retain(|p| p != self.0.path());
+    }
+}
+
+/// Every scratch folder's name starts with this.
+const PREFIX: &str = "lab-mpi-";
+
+/// How a folder names the launcher it belongs to: `<pid>.<start ticks>`, or just the pid when
+/// `/proc` cannot say when it started.
+fn owner_of(pid: i32) -> String {
+    match procfs::stat(pid) {
+        Some(s) => format!("{pid}.{}", s.start_ticks),
+        None => pid.to_string(),
+    }
+}
+
+/// Whether the launcher a folder named `name` belongs to is gone (its pid is not running, or
+/// is running a process that started at another time). A name of another shape is not ours to
+/// judge, and is kept.
+fn abandoned(name: &str) -> bool {
+    let Some(owner) = name.strip_prefix(PREFIX).and_then(|r| r.split('-').next()) else {
+        return false;
+    };
+    let Some(pid) = owner.split('.').next().and_then(|p| p.parse::<i32>().ok()) else {
+        return false;
+    };
+    !procfs::is_running(pid) || owner_of(pid) != owner
+}
+
+/// Ends the runs in `base` whose launcher was killed: their marked processes, then their
+/// folders.
+fn sweep_abandoned(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if abandoned(&name) {
+            kill_marked(&entry.path().to_string_lossy());
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -102,4 +150,39 @@ fn environ(pid: i32) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_is_abandoned_only_when_its_launcher_is_gone() {
+        let me = owner_of(std::process::id() as i32);
+        assert!(!abandoned(&format!("{PREFIX}{me}-AbC123")), "our own run");
+        // pid 1 is running, but no process started at the last tick there is.
+        assert!(abandoned(&format!("{PREFIX}1.{}-AbC123", u64::MAX)));
+        assert!(
+            abandoned(&format!("{PREFIX}{}.5-x", i32::MAX)),
+            "no such pid"
+        );
+        assert!(!abandoned("lab-mpi-notapid-x"), "not a name we wrote");
+        assert!(!abandoned("vader_segment.1"), "not ours at all");
+    }
+
+    #[test]
+    fn a_new_run_removes_the_folder_of_a_killed_launcher_and_keeps_live_ones() {
+        let base = tempfile::tempdir().unwrap();
+        let dead = base.path().join(format!("{PREFIX}{}.5-gone", i32::MAX));
+        std::fs::create_dir(&dead).unwrap();
+        std::fs::write(dead.join("vader_segment.0"), b"left by a SIGKILL").unwrap();
+        let live = base.path().join(format!(
+            "{PREFIX}{}-live",
+            owner_of(std::process::id() as i32)
+        ));
+        std::fs::create_dir(&live).unwrap();
+        sweep_abandoned(base.path());
+        assert!(!dead.exists(), "the killed launcher's folder is gone");
+        assert!(live.exists(), "a running launcher's folder is kept");
+    }
 }

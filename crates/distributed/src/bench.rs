@@ -11,7 +11,6 @@
 
 use std::time::Instant;
 
-use mpi::datatype::{Partition, PartitionMut};
 use mpi::traits::*;
 use serde::Serialize;
 
@@ -181,36 +180,19 @@ fn large_message(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64
     t
 }
 
-// ANCHOR: e3
-/// E3 across every rank, as [`e3::square_on_ranks`] does it: rank 0 scatters `n` doubles
-/// (`Scatterv`), each rank squares its piece with the C kernel, rank 0 gathers the squares
-/// (`Gatherv`). Here every buffer is allocated and written before timing, so no run pays for
-/// faulting in fresh pages; rank 0 checks the squares against one process's at the end.
+/// E3 across every rank, timed: the lab's round ([`e3::Pieces::square`]: `Scatterv`, the C
+/// kernel on each piece, `Gatherv`) over `n` doubles, with every buffer allocated and written
+/// before timing, so no run pays for faulting in fresh pages; rank 0 checks the squares against
+/// one process's at the end.
 fn square_timed(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64> {
     let (rank, ranks) = (world.rank(), world.size() as usize);
-    let root = world.process_at_rank(0);
     let split = Split::even(n, ranks).expect("each rank's part fits in a C int");
-    let (counts, displs) = (split.counts(), split.displs());
-    let mine = split.range(rank as usize).len();
+    let mut pieces = e3::Pieces::new(split, rank as usize);
     let input = if rank == 0 { e3::input(n) } else { Vec::new() };
     let mut squares = vec![0.0f64; if rank == 0 { n } else { 0 }];
-    let (mut piece, mut out) = (vec![0.0f64; mine], vec![0.0f64; mine]);
     let t = timed(world, samples, || {
-        if rank == 0 {
-            root.scatter_varcount_into_root(
-                &Partition::new(&input[..], counts, displs),
-                &mut piece[..],
-            );
-        } else {
-            root.scatter_varcount_into(&mut piece[..]);
-        }
-        ffi::square_array(&piece, &mut out).expect("the piece and its output have one length");
-        if rank == 0 {
-            let mut all = PartitionMut::new(&mut squares[..], counts, displs);
-            root.gather_varcount_into_root(&out[..], &mut all);
-        } else {
-            root.gather_varcount_into(&out[..]);
-        }
+        let root_buffers = (rank == 0).then_some((&input[..], &mut squares[..]));
+        pieces.square(world, root_buffers);
     });
     let wrong = e3::mismatches(&squares, &e3::single_process(&input));
     assert_eq!(
@@ -219,7 +201,6 @@ fn square_timed(world: &impl Communicator, n: usize, samples: usize) -> Vec<f64>
     );
     t
 }
-// ANCHOR_END: e3
 
 /// The lab's counter job ([`counter::count`]: each rank counts on its own racy C global, the
 /// counts all-reduced), timed. Returns the times, and each timed run's total on rank 0 (the

@@ -45,9 +45,7 @@ pub fn square_on_ranks<C: Communicator>(
     let ranks = usize::try_from(world.size()).expect("a positive rank count");
     let rank = rank_of(world);
     let split = Split::even(len, ranks).expect("each rank's part fits in a C int");
-    let mine = split.range(rank as usize).len();
-    let root = world.process_at_rank(0);
-    let mut part = vec![0.0; mine];
+    let mut pieces = Pieces::new(split, rank as usize);
     STEP.before(rank, fault);
     if rank == 0 {
         let input = input.expect("rank 0 holds the input");
@@ -56,24 +54,63 @@ pub fn square_on_ranks<C: Communicator>(
             len,
             "rank 0's input has the length every rank was told"
         );
-        let from = Partition::new(input, split.counts(), split.displs());
-        root.scatter_varcount_into_root(&from, &mut part[..]);
-    } else {
-        root.scatter_varcount_into(&mut part[..]);
-    }
-    let mut squared = vec![0.0; mine];
-    ffi::square_array(&part, &mut squared).expect("both buffers have this rank's count");
-    if rank == 0 {
         let mut out = vec![0.0; len];
-        {
-            let mut into = PartitionMut::new(&mut out[..], split.counts(), split.displs());
-            root.gather_varcount_into_root(&squared[..], &mut into);
-        }
+        pieces.square(world, Some((input, &mut out)));
         Some(out)
     } else {
-        root.gather_varcount_into(&squared[..]);
+        pieces.square(world, None);
         None
     }
+}
+
+/// One rank's buffers for E3 over a [`Split`]: the piece it receives and the squares it sends
+/// back, allocated once, so that [`Pieces::square`] can run again and again without
+/// allocating (the benchmark times it that way).
+#[derive(Debug)]
+pub struct Pieces {
+    split: Split,
+    piece: Vec<f64>,
+    squared: Vec<f64>,
+}
+
+impl Pieces {
+    /// The buffers of rank `rank` for `split`.
+    pub fn new(split: Split, rank: usize) -> Pieces {
+        let mine = split.range(rank).len();
+        Pieces {
+            split,
+            piece: vec![0.0; mine],
+            squared: vec![0.0; mine],
+        }
+    }
+
+    // ANCHOR: square
+    /// One round of E3: rank 0 passes `Some((input, out))`, every other rank `None`; rank 0's
+    /// `input` is scattered over the ranks (`Scatterv`), every rank squares its piece in C, and
+    /// the squares are gathered into rank 0's `out` (`Gatherv`), each at its displacement.
+    pub fn square<C: Communicator>(
+        &mut self,
+        world: &C,
+        root_buffers: Option<(&[f64], &mut [f64])>,
+    ) {
+        let (counts, displs) = (self.split.counts(), self.split.displs());
+        let root = world.process_at_rank(0);
+        match root_buffers {
+            Some((input, out)) => {
+                let from = Partition::new(input, counts, displs);
+                root.scatter_varcount_into_root(&from, &mut self.piece[..]);
+                ffi::square_array(&self.piece, &mut self.squared).expect("one length");
+                let mut into = PartitionMut::new(out, counts, displs);
+                root.gather_varcount_into_root(&self.squared[..], &mut into);
+            }
+            None => {
+                root.scatter_varcount_into(&mut self.piece[..]);
+                ffi::square_array(&self.piece, &mut self.squared).expect("one length");
+                root.gather_varcount_into(&self.squared[..]);
+            }
+        }
+    }
+    // ANCHOR_END: square
 }
 
 /// The same squares in one process: one `square_array` call over the whole input.
